@@ -1,0 +1,6 @@
+"""Database models. Singular class names; tables named after them."""
+
+from feedback.models.response import Answer, Response
+from feedback.models.survey import Survey, SurveyVersion, Wave, WaveState
+
+__all__ = ["Answer", "Response", "Survey", "SurveyVersion", "Wave", "WaveState"]

@@ -1,0 +1,116 @@
+"""Surveys, their frozen versions, and waves (one run of a survey)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+import surveys
+from feedback.extensions import db
+
+if TYPE_CHECKING:
+    from feedback.models.response import Response
+
+
+def definition_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Survey(db.Model):
+    """A survey in the service's collection; its wording lives in versions."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime]
+
+    versions: Mapped[list[SurveyVersion]] = relationship(
+        back_populates="survey", order_by="SurveyVersion.number", cascade="all, delete-orphan")
+    waves: Mapped[list[Wave]] = relationship(
+        back_populates="survey", order_by="Wave.opens_on", cascade="all, delete-orphan")
+
+    @property
+    def latest_version(self) -> SurveyVersion:
+        return self.versions[-1]
+
+
+class SurveyVersion(db.Model):
+    """One version of a definition, as YAML text with its hash.
+
+    A version is frozen when a wave using it opens: answers then always refer
+    to the wording people saw.
+    """
+
+    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    definition: Mapped[str] = mapped_column(Text)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    frozen_at: Mapped[dt.datetime | None]
+
+    survey: Mapped[Survey] = relationship(back_populates="versions")
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    def parsed(self) -> surveys.Survey:
+        """The definition as a :class:`surveys.Survey` (parsed once per object)."""
+        cached = self.__dict__.get("_parsed")
+        if cached is None or cached[0] != self.definition_hash:
+            cached = (self.definition_hash,
+                      surveys.loads_survey(self.definition, f"{self.survey.key} v{self.number}"))
+            self.__dict__["_parsed"] = cached
+        return cached[1]
+
+
+class WaveState(enum.StrEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Wave(db.Model):
+    """One run of a survey between two dates, with target head-counts."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    opens_on: Mapped[dt.date]
+    closes_on: Mapped[dt.date]
+    closed_early_on: Mapped[dt.date | None]
+    #: segment name -> segment value -> head-count, e.g. {"team": {"assessment": 30}}
+    targets: Mapped[dict] = mapped_column(JSON, default=dict)
+    target_total: Mapped[int | None]
+
+    survey: Mapped[Survey] = relationship(back_populates="waves")
+    version: Mapped[SurveyVersion] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="wave", cascade="all, delete-orphan", passive_deletes=True)
+
+    def state(self, today: dt.date) -> WaveState:
+        if self.closed_early_on is not None and self.closed_early_on <= today:
+            return WaveState.CLOSED
+        if today < self.opens_on:
+            return WaveState.UPCOMING
+        if today > self.closes_on:
+            return WaveState.CLOSED
+        return WaveState.OPEN
+
+    def record(self) -> surveys.WaveRecord:
+        """The wave as a plain record for :mod:`analysis`."""
+        return surveys.WaveRecord(
+            key=self.key, survey_key=self.survey.key, title=self.title,
+            opens_on=self.opens_on, closes_on=self.closed_early_on or self.closes_on,
+            targets=self.targets or {}, target_total=self.target_total)

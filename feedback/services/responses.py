@@ -1,0 +1,58 @@
+"""Storing responses: once each, with nothing about the device or the time of day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from feedback.extensions import db
+from feedback.models import Answer, Response, Wave, WaveState
+from feedback.services import Conflict
+from surveys import AnswerValue, get_type
+
+
+def answer_row(question_type: str, value: AnswerValue) -> dict[str, object]:
+    """Column values of an :class:`Answer`: free text in ``text``, the rest in ``value``."""
+    if get_type(question_type).free_text:
+        return {"value": None, "text": value}
+    return {"value": list(value) if isinstance(value, tuple) else value, "text": None}
+
+
+def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_key: str,
+                   today: dt.date, language: str = "en") -> tuple[Response, bool]:
+    """Store validated answers as one response to ``wave``.
+
+    Returns the response and whether it is new. The same ``idempotency_key``
+    sent again (a double tap, a resubmitted page) returns the response already
+    stored instead of a second one. Raises :class:`Conflict` when the wave is
+    not open.
+    """
+    existing = db.session.scalar(select(Response).where(Response.idempotency_key ==
+                                                        idempotency_key))
+    if existing is not None:
+        return existing, False
+    if wave.state(today) is not WaveState.OPEN:
+        raise Conflict("this survey is not open")
+    definition = wave.version.parsed()
+    response = Response(wave=wave, version=wave.version, submitted_on=today,
+                        idempotency_key=idempotency_key, language=language)
+    for key, value in answers.items():
+        if value is None:
+            continue
+        response.answers.append(Answer(question_key=key,
+                                       **answer_row(definition.question(key).type, value)))
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two requests with the same key raced; the other one won.
+        db.session.rollback()
+        winner = db.session.scalar(select(Response).where(Response.idempotency_key ==
+                                                          idempotency_key))
+        if winner is None:
+            raise
+        return winner, False
+    return response, True
