@@ -29,8 +29,32 @@ class UnknownQuestionType(KeyError):
         return f"unknown question type {self.name!r} (known types: {known})"
 
 
+class Message(str):
+    """Text for a person that remembers its template, so the web layer can translate it.
+
+    Templates use ``%(name)s`` placeholders, as gettext catalogues do.
+    """
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Message:
+        self = super().__new__(cls, template % params if params else template)
+        self.template, self.params = template, params
+        return self
+
+
+def N_(text: str) -> str:  # noqa: N802 - the usual name for a gettext marker
+    """Mark wording for translation without translating it here (surveys/ knows no locale)."""
+    return text
+
+
 class AnswerError(ValueError):
     """An answer does not fit its question. The message is shown to the respondent."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.message = Message(template, **params)
+        super().__init__(self.message)
 
 
 FAVOURABLE = "favourable"
@@ -67,9 +91,9 @@ def _text_options(q: Question, names: tuple[str, ...]) -> list[str]:
 def _special_choices(q: Question) -> list[Choice]:
     extra = []
     if q.dont_know:
-        extra.append(Choice(DONT_KNOW, "I don't know"))
+        extra.append(Choice(DONT_KNOW, N_("I don't know")))
     if q.rather_not_say:
-        extra.append(Choice(RATHER_NOT_SAY, "I'd rather not say"))
+        extra.append(Choice(RATHER_NOT_SAY, N_("I'd rather not say")))
     return extra
 
 
@@ -164,11 +188,11 @@ class Agreement(_ScaleType):
     favourable = frozenset({"strongly_agree", "agree"})
     unfavourable = frozenset({"disagree", "strongly_disagree"})
     SCALE = (
-        Choice("strongly_agree", "Strongly agree"),
-        Choice("agree", "Agree"),
-        Choice("neither", "Neither agree nor disagree"),
-        Choice("disagree", "Disagree"),
-        Choice("strongly_disagree", "Strongly disagree"),
+        Choice("strongly_agree", N_("Strongly agree")),
+        Choice("agree", N_("Agree")),
+        Choice("neither", N_("Neither agree nor disagree")),
+        Choice("disagree", N_("Disagree")),
+        Choice("strongly_disagree", N_("Strongly disagree")),
     )
 
     def base_choices(self, q: Question) -> list[Choice]:
@@ -184,13 +208,13 @@ class Smiley(_ScaleType):
     favourable = frozenset({"very_happy", "happy"})
     unfavourable = frozenset({"sad", "very_sad"})
     FACES = {
-        3: (Choice("happy", "Happy"), Choice("okay", "Okay"), Choice("sad", "Sad")),
+        3: (Choice("happy", N_("Happy")), Choice("okay", N_("Okay")), Choice("sad", N_("Sad"))),
         5: (
-            Choice("very_happy", "Very happy"),
-            Choice("happy", "Happy"),
-            Choice("okay", "Okay"),
-            Choice("sad", "Sad"),
-            Choice("very_sad", "Very sad"),
+            Choice("very_happy", N_("Very happy")),
+            Choice("happy", N_("Happy")),
+            Choice("okay", N_("Okay")),
+            Choice("sad", N_("Sad")),
+            Choice("very_sad", N_("Very sad")),
         ),
     }
 
@@ -212,7 +236,7 @@ class YesNo(_ScaleType):
     name = "yes_no"
     favourable = frozenset({"yes"})
     unfavourable = frozenset({"no"})
-    SCALE = (Choice("yes", "Yes"), Choice("no", "No"), Choice("not_sure", "Not sure"))
+    SCALE = (Choice("yes", N_("Yes")), Choice("no", N_("No")), Choice("not_sure", N_("Not sure")))
 
     def base_choices(self, q: Question) -> list[Choice]:
         return list(self.SCALE)
@@ -295,9 +319,9 @@ class _WholeNumber(QuestionType):
             raise AnswerError("Enter a whole number, like 3") from None
         low, high = self.bounds(q)
         if low is not None and number < low:
-            raise AnswerError(f"Enter a number of {low} or more")
+            raise AnswerError("Enter a number of %(low)s or more", low=low)
         if high is not None and number > high:
-            raise AnswerError(f"Enter a number of {high} or less")
+            raise AnswerError("Enter a number of %(high)s or less", high=high)
         return number
 
 
@@ -370,9 +394,9 @@ class Date(QuestionType):
             raise AnswerError("Enter a real date, like 27 3 2024") from None
         low, high = _limit(q.options.get("min")), _limit(q.options.get("max"))
         if low is not None and when < low:
-            raise AnswerError(f"Enter a date on or after {_long_date(low)}")
+            raise AnswerError("Enter a date on or after %(date)s", date=_long_date(low))
         if high is not None and when > high:
-            raise AnswerError(f"Enter a date on or before {_long_date(high)}")
+            raise AnswerError("Enter a date on or before %(date)s", date=_long_date(high))
         return when.isoformat()
 
 
@@ -414,7 +438,8 @@ class _Text(QuestionType):
             return None
         limit = q.options.get("max_length", self.max_length)
         if isinstance(limit, int) and len(text) > limit:
-            raise AnswerError(f"Use {limit} characters or fewer (you used {len(text)})")
+            raise AnswerError("Use %(limit)s characters or fewer (you used %(used)s)", limit=limit,
+                              used=len(text))
         if "\x00" in text:
             raise AnswerError("Your answer has a character we cannot store")
         return text

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from surveys.model import Question, Survey
 from surveys.records import AnswerValue
-from surveys.types import AnswerError, get_type
+from surveys.types import AnswerError, Message, get_type
 
 #: What a form sends: question key -> the submitted strings (one per input).
 RawAnswers = Mapping[str, Sequence[str] | str]
@@ -71,7 +71,7 @@ def validate_answers(survey: Survey, raw: RawAnswers, *, only: Iterable[str] | N
         try:
             value = get_type(q.type).parse(q, submitted)
         except AnswerError as e:
-            errors[q.key] = str(e)
+            errors[q.key] = e.message
             continue
         if value is None and q.required:
             errors[q.key] = _missing_message(q)
@@ -81,10 +81,10 @@ def validate_answers(survey: Survey, raw: RawAnswers, *, only: Iterable[str] | N
     return ValidationResult(clean, errors)
 
 
-def _missing_message(q: Question) -> str:
+def _missing_message(q: Question) -> Message:
     qtype = get_type(q.type)
     if qtype.multiple:
-        return "Choose at least one answer"
+        return Message("Choose at least one answer")
     if qtype.has_choices:
-        return "Choose an answer"
-    return "Answer this question"
+        return Message("Choose an answer")
+    return Message("Answer this question")
