@@ -1,0 +1,306 @@
+"""The ``chorus`` command. Each command wraps one service function.
+
+Domain errors become ``click.ClickException`` with the service's message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import ScriptInfo, with_appcontext
+
+import surveys
+from feedback import create_app
+from feedback.extensions import db
+from feedback.services import ServiceError
+from feedback.services.clock import today
+
+
+def domain_errors(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn service and definition errors into clean command-line errors."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except (ServiceError, surveys.DefinitionError) as e:
+            db.session.rollback()
+            raise click.ClickException(str(e)) from None
+
+    return wrapper
+
+
+def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use a date like 2025-09-01") from None
+
+
+@click.group()
+@click.version_option(package_name="chorus")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Chorus: surveys and participation feedback for children's services.
+
+    \b
+    Start here:
+      chorus demo            create a database with demo data and serve it
+      chorus init            create or upgrade the database, load the survey library
+
+    Settings come from CHORUS_* environment variables or chorus.toml in the
+    instance folder (see docs/configuration.md).
+    """
+    if ctx.obj is None:  # the test runner hands in its own app
+        ctx.obj = ScriptInfo(create_app=lambda: create_app())
+
+
+@main.command()
+@with_appcontext
+@domain_errors
+def init() -> None:
+    """Create or upgrade the database and load the survey library.
+
+    Safe to run again: it applies new migrations and stores changed
+    definitions as new versions.
+
+    \b
+    Example:
+      chorus init
+    """
+    from feedback import database
+    from feedback.services.library import load_library
+
+    database.upgrade()
+    changed = [v for v, was_changed in load_library() if was_changed]
+    db.session.commit()
+    click.echo(f"Database ready ({_safe_url()}).")
+    click.echo(f"Survey library: {len(changed)} definition(s) stored or updated.")
+
+
+def _safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+@main.group("surveys")
+def surveys_group() -> None:
+    """List, load and export survey definitions."""
+
+
+@surveys_group.command("list")
+@with_appcontext
+def surveys_list() -> None:
+    """List surveys with their latest version.
+
+    \b
+    Example:
+      chorus surveys list
+    """
+    from feedback.services.library import all_surveys
+
+    rows = all_surveys()
+    if not rows:
+        click.echo("No surveys yet. Run `chorus init` to load the survey library.")
+    for s in rows:
+        v = s.latest_version
+        state = "published" if v.is_frozen else "draft"
+        click.echo(f"{s.key:<24} v{v.number:<3} {state:<9} {s.audience:<14} {s.title}")
+
+
+@surveys_group.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+@domain_errors
+def surveys_load(file: Path) -> None:
+    """Check a YAML definition FILE and store it.
+
+    A changed definition becomes a new version once a wave has used the
+    current one.
+
+    \b
+    Example:
+      chorus surveys load my-survey.yaml
+    """
+    from feedback.services.library import load_file
+
+    version, changed = load_file(file)
+    db.session.commit()
+    if changed:
+        click.echo(f"Stored {version.survey.key} version {version.number}.")
+    else:
+        click.echo(f"{version.survey.key} is unchanged (version {version.number}).")
+
+
+@surveys_group.command("export")
+@click.argument("key")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the screen.")
+@with_appcontext
+@domain_errors
+def surveys_export(key: str, output: Path | None) -> None:
+    """Print the YAML definition of the survey KEY (its latest version).
+
+    \b
+    Example:
+      chorus surveys export staff-annual -o staff-annual.yaml
+    """
+    from feedback.services.library import export_definition
+
+    text = export_definition(key)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group("waves")
+def waves_group() -> None:
+    """List, create, open and close waves (runs of a survey)."""
+
+
+@waves_group.command("list")
+@click.option("--survey", "survey_key", help="Only waves of this survey.")
+@with_appcontext
+@domain_errors
+def waves_list(survey_key: str | None) -> None:
+    """List waves with their dates, state and number of responses.
+
+    \b
+    Example:
+      chorus waves list --survey staff-annual
+    """
+    from feedback.services.waves import list_waves
+
+    day = today()
+    rows = list_waves(survey_key)
+    if not rows:
+        click.echo("No waves yet. Create one with `chorus waves create`.")
+    for wave, n in rows:
+        closes = wave.closed_early_on or wave.closes_on
+        click.echo(f"{wave.key:<30} {wave.state(day).value:<8} {wave.opens_on} to {closes}  "
+                   f"{n:>5} responses  {wave.title}")
+
+
+@waves_group.command("create")
+@click.argument("survey_key")
+@click.argument("key")
+@click.option("--title", required=True, help="The name people see, e.g. 'Staff survey 2026'.")
+@click.option("--opens", "opens_on", callback=_date, required=True, help="First day, YYYY-MM-DD.")
+@click.option("--closes", "closes_on", callback=_date, required=True, help="Last day, YYYY-MM-DD.")
+@click.option("--targets", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSON file of head-counts: {"team": {"assessment": 30, ...}}.')
+@with_appcontext
+@domain_errors
+def waves_create(survey_key: str, key: str, title: str, opens_on: dt.date, closes_on: dt.date,
+                 targets: Path | None) -> None:
+    """Create wave KEY of survey SURVEY_KEY; it uses (and freezes) the latest version.
+
+    \b
+    Example:
+      chorus waves create staff-annual staff-2026 --title "Staff survey 2026" \\
+          --opens 2026-09-01 --closes 2026-09-28 --targets staff-targets.json
+    """
+    from feedback.services.waves import create_wave
+
+    counts = json.loads(targets.read_text()) if targets else {}
+    total = sum(sum(v.values()) for v in counts.values()) if counts else None
+    wave = create_wave(survey_key, key, title, opens_on, closes_on, counts, total)
+    db.session.commit()
+    click.echo(f"Created {wave.key}: {wave.opens_on} to {wave.closes_on}.")
+
+
+@waves_group.command("open")
+@click.argument("key")
+@click.option("--until", "closes_on", callback=_date, help="New last day, YYYY-MM-DD.")
+@with_appcontext
+@domain_errors
+def waves_open(key: str, closes_on: dt.date | None) -> None:
+    """Open wave KEY today (or reopen it, with --until).
+
+    \b
+    Example:
+      chorus waves open staff-2026 --until 2026-10-15
+    """
+    from feedback.services.waves import open_wave
+
+    wave = open_wave(key, today(), closes_on)
+    db.session.commit()
+    click.echo(f"{wave.key} is open until {wave.closes_on}.")
+
+
+@waves_group.command("close")
+@click.argument("key")
+@with_appcontext
+@domain_errors
+def waves_close(key: str) -> None:
+    """Close wave KEY now; new answers are refused from today.
+
+    \b
+    Example:
+      chorus waves close staff-2026
+    """
+    from feedback.services.waves import close_wave
+
+    wave = close_wave(key, today())
+    db.session.commit()
+    click.echo(f"{wave.key} is closed.")
+
+
+@main.command()
+@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+@click.option("--today", "on", callback=_date, help="Pretend today is this date (YYYY-MM-DD).")
+@click.option("--no-serve", is_flag=True, help="Create the data and stop.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+@domain_errors
+def demo(seed: int, on: dt.date | None, no_serve: bool, host: str, port: int) -> None:
+    """Create the database, fill it with synthetic demo data, then serve Chorus.
+
+    The demo needs an empty database: point CHORUS_DATABASE_URL or
+    CHORUS_INSTANCE_PATH somewhere new to keep real data apart.
+
+    \b
+    Examples:
+      chorus demo
+      chorus demo --no-serve --seed 1
+    """
+    from feedback import database
+    from feedback.demo import generate_demo, load_demo
+
+    database.upgrade()
+    counts = load_demo(generate_demo(seed, on or today()), seed)
+    click.echo("Demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()) + ".")
+    if not no_serve:
+        _serve(host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve Chorus on HOST:PORT (a single process, for one machine).
+
+    \b
+    Example:
+      chorus serve --port 8000
+    """
+    _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    click.echo(f"Chorus is running at http://{host}:{port}/  (Ctrl+C to stop)")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
