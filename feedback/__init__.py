@@ -12,6 +12,7 @@ from flask import Flask
 
 from feedback import config
 from feedback.extensions import csrf, db
+from feedback.i18n import LANGUAGES, babel, long_date, select_locale
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -41,12 +42,16 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     _configure_logging(app)
     db.init_app(app)
     csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.filters["longdate"] = long_date
     _register_sqlite_pragmas(app)
 
-    from feedback import errors, health, public
+    from feedback import errors, health, public, respond
 
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(respond.bp)
     errors.register(app)
     return app
 

@@ -50,6 +50,8 @@ def _settings(s: Settings) -> dict[str, Any]:
                  "safeguarding_notice", "allow_resume"):
         if getattr(s, name) != getattr(defaults, name):
             out[name] = getattr(s, name)
+    if s.safeguarding_notice_translations:
+        out["safeguarding_notice_translations"] = dict(s.safeguarding_notice_translations)
     if s.languages != defaults.languages:
         out["languages"] = list(s.languages)
     if s.help_contacts:

@@ -232,7 +232,8 @@ class _Reader:
     def settings(self, node: Any, path: str) -> Settings:
         node = self.mapping(node, path, (), (
             "mode", "page_mode", "min_group_score", "min_group_comments", "retention_days",
-            "safeguarding_notice", "help_contacts", "languages", "age_band", "allow_resume"))
+            "safeguarding_notice", "safeguarding_notice_translations", "help_contacts",
+            "languages", "age_band", "allow_resume"))
         languages = tuple(str(x) for x in self.listing(node, path, "languages")) or ("en",)
         for lang in languages:
             if not LANGUAGE.match(lang):
@@ -240,6 +241,15 @@ class _Reader:
                                 "languages")
         if languages[0] != "en":
             raise self.fail("English (en) comes first", node, path, "languages")
+        self.languages = languages
+        notices = node.get("safeguarding_notice_translations") or {}
+        if not isinstance(notices, dict):
+            raise self.fail("must map language codes to text", node, path,
+                            "safeguarding_notice_translations")
+        p = _join(path, "safeguarding_notice_translations")
+        for lang in notices:
+            self.check_language(lang, notices, p)
+            self.text(notices, p, lang)
         contacts = []
         for i, c in enumerate(self.listing(node, path, "help_contacts")):
             p = f"{path}.help_contacts[{i}]"
@@ -253,6 +263,8 @@ class _Reader:
             min_group_comments=self.integer(node, path, "min_group_comments", 10, 1),
             retention_days=self.integer(node, path, "retention_days", 730, 1),
             safeguarding_notice=self.text(node, path, "safeguarding_notice"),
+            safeguarding_notice_translations=MappingProxyType(
+                {str(k): self.text(notices, p, k) for k in notices}),
             help_contacts=tuple(contacts),
             languages=languages,
             age_band=self.text(node, path, "age_band"),

@@ -80,6 +80,8 @@ class Settings:
     min_group_comments: int = 10
     retention_days: int = 730
     safeguarding_notice: str = ""
+    #: the notice in other languages, by language code
+    safeguarding_notice_translations: Mapping[str, str] = field(default_factory=_no_mapping)
     help_contacts: tuple[HelpContact, ...] = ()
     languages: tuple[str, ...] = ("en",)
     age_band: str = ""

@@ -9,6 +9,7 @@ favourable (:meth:`QuestionType.favourability`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar, TypeGuard
@@ -219,12 +220,19 @@ class Smiley(_ScaleType):
     }
 
     def check(self, q: Question) -> list[str]:
-        problems = super().check(q)
-        if q.options.get("faces", 3) not in self.FACES:
+        # Choices may give the faces other words ("Yes", "Sometimes", "No"), in face order.
+        problems = super().check(dataclasses.replace(q, choices=()))
+        faces = q.options.get("faces", 3)
+        if faces not in self.FACES:
             problems.append("options.faces: a smiley scale has 3 or 5 faces")
+        elif q.choices and [c.value for c in q.choices] != [c.value for c in self.FACES[faces]]:
+            wanted = ", ".join(c.value for c in self.FACES[faces])
+            problems.append(f"choices: smiley choices relabel the faces: give values {wanted}")
         return problems
 
     def base_choices(self, q: Question) -> list[Choice]:
+        if q.choices:
+            return list(q.choices)
         faces = q.options.get("faces", 3)
         return list(self.FACES.get(faces, self.FACES[3]))  # type: ignore[call-overload]
 

@@ -7,7 +7,7 @@ import enum
 import hashlib
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import surveys
@@ -93,6 +93,8 @@ class Wave(db.Model):
     #: segment name -> segment value -> head-count, e.g. {"team": {"assessment": 30}}
     targets: Mapped[dict] = mapped_column(JSON, default=dict)
     target_total: Mapped[int | None]
+    #: respondents need a single-use invitation code (the default is an open link)
+    requires_code: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     survey: Mapped[Survey] = relationship(back_populates="waves")
     version: Mapped[SurveyVersion] = relationship()

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from feedback.extensions import db
-from feedback.models import Answer, Response, Wave, WaveState
+from feedback.models import Answer, Draft, Response, Wave, WaveState
 from feedback.services import Conflict
+from feedback.services.access import use_invitation
 from surveys import AnswerValue, get_type
 
 
@@ -22,13 +23,16 @@ def answer_row(question_type: str, value: AnswerValue) -> dict[str, object]:
 
 
 def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_key: str,
-                   today: dt.date, language: str = "en") -> tuple[Response, bool]:
+                   today: dt.date, language: str = "en", *, draft: Draft | None = None
+                   ) -> tuple[Response, bool]:
     """Store validated answers as one response to ``wave``.
 
     Returns the response and whether it is new. The same ``idempotency_key``
     sent again (a double tap, a resubmitted page) returns the response already
-    stored instead of a second one. Raises :class:`Conflict` when the wave is
-    not open.
+    stored instead of a second one. With a ``draft``, its invitation code is
+    used up and the draft deleted in the same transaction, so a code cannot
+    be used twice and nothing links it to the answers afterwards.
+    Raises :class:`Conflict` when the wave is not open or the code was used.
     """
     existing = db.session.scalar(select(Response).where(Response.idempotency_key ==
                                                         idempotency_key))
@@ -36,6 +40,8 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
         return existing, False
     if wave.state(today) is not WaveState.OPEN:
         raise Conflict("this survey is not open")
+    if wave.requires_code and (draft is None or not draft.invitation_hash):
+        raise Conflict("this survey needs an invitation code")
     definition = wave.version.parsed()
     response = Response(wave=wave, version=wave.version, submitted_on=today,
                         idempotency_key=idempotency_key, language=language)
@@ -45,6 +51,11 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
         response.answers.append(Answer(question_key=key,
                                        **answer_row(definition.question(key).type, value)))
     db.session.add(response)
+    if draft is not None:
+        if draft.invitation_hash and not use_invitation(wave, draft.invitation_hash, today):
+            db.session.rollback()
+            raise Conflict("this invitation code has already been used")
+        db.session.delete(draft)
     try:
         db.session.commit()
     except IntegrityError:

@@ -1,0 +1,178 @@
+"""WTForms built per request from a survey page, through a registry of field factories.
+
+WTForms carries the CSRF token and binds submitted or saved values to fields;
+the answer rules themselves live in :func:`surveys.validate_answers`, so the
+form adds no validators of its own. Templates render each question through
+the macro its :class:`QuestionView` names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    Field,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.core import UnboundField
+
+from surveys import Choice, Question, UnknownQuestionType, get_type
+from surveys.records import AnswerValue
+
+
+class DateParts(FlaskForm):
+    """Day, month and year boxes, as in the GOV.UK date input."""
+
+    class Meta:
+        csrf = False
+
+    day = StringField()
+    month = StringField()
+    year = StringField()
+
+
+def _radios(q: Question) -> UnboundField:
+    return RadioField(q.key, choices=[], validate_choice=False)
+
+
+def _checkboxes(q: Question) -> UnboundField:
+    return SelectMultipleField(q.key, choices=[], validate_choice=False)
+
+
+def _text(q: Question) -> UnboundField:
+    return StringField(q.key)
+
+
+def _textarea(q: Question) -> UnboundField:
+    return TextAreaField(q.key)
+
+
+def _date(q: Question) -> UnboundField:
+    return FormField(DateParts, q.key, separator="-")
+
+
+#: question type -> (field factory, template macro)
+FIELD_FACTORIES: dict[str, tuple[Callable[[Question], UnboundField], str]] = {
+    "agreement": (_radios, "radios"),
+    "smiley": (_radios, "smileys"),
+    "yes_no": (_radios, "radios"),
+    "single_choice": (_radios, "radios"),
+    "segment": (_radios, "radios"),
+    "rating": (_radios, "rating"),
+    "multiple_choice": (_checkboxes, "checkboxes"),
+    "number": (_text, "number"),
+    "date": (_date, "date"),
+    "short_text": (_text, "text"),
+    "long_text": (_textarea, "textarea"),
+}
+
+
+def factory_for(q: Question) -> tuple[Callable[[Question], UnboundField], str]:
+    try:
+        return FIELD_FACTORIES[q.type]
+    except KeyError:
+        raise UnknownQuestionType(q.type) from None
+
+
+class PageForm(FlaskForm):
+    """Base of every page form: the submission key travels with each page."""
+
+    submission = HiddenField()
+
+
+def build_form(questions: list[Question], formdata: MultiDict | None,
+               saved: Mapping[str, AnswerValue], submission: str) -> PageForm:
+    """A form for ``questions``, bound to what was sent or, on a GET, to saved answers."""
+    attrs = {q.key: factory_for(q)[0](q) for q in questions}
+    form_class = type("SurveyPageForm", (PageForm,), attrs)
+    data = {"submission": submission}
+    for q in questions:
+        value = saved.get(q.key)
+        if q.type == "date" and isinstance(value, str):
+            year, month, day = value.split("-")
+            data[q.key] = {"day": day.lstrip("0"), "month": month.lstrip("0"), "year": year}
+        elif isinstance(value, tuple | list):
+            data[q.key] = list(value)
+        elif value is not None:
+            data[q.key] = str(value)
+    return form_class(formdata=formdata, data=data)
+
+
+def raw_answers(form: PageForm, questions: list[Question]) -> dict[str, list[str]]:
+    """What was submitted for each question, as :func:`surveys.validate_answers` reads it."""
+    raw: dict[str, list[str]] = {}
+    for q in questions:
+        f: Field = form[q.key]
+        if q.type == "date":
+            raw[q.key] = [f.day.data or "", f.month.data or "", f.year.data or ""]
+        elif isinstance(f.data, list):
+            raw[q.key] = [str(v) for v in f.data]
+        else:
+            raw[q.key] = [f.data] if f.data else []
+    return raw
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    special: bool = False
+
+
+@dataclass
+class QuestionView:
+    """Everything a template needs to render one question."""
+
+    question: Question
+    field: Field
+    macro: str
+    text: str
+    hint: str
+    options: list[Option] = field(default_factory=list)
+    error: str = ""
+    is_page_heading: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    @property
+    def selected(self) -> set[str]:
+        data = self.field.data
+        if isinstance(data, list):
+            return {str(v) for v in data}
+        return {str(data)} if data not in (None, "") else set()
+
+
+def choice_label(choice: Choice, builtin: bool, language: str) -> str:
+    """A choice's wording: the definition's translation, or Chorus's own catalogue."""
+    if builtin:
+        return gettext(choice.label)
+    return choice.translations.get(language, choice.label)
+
+
+def question_views(form: PageForm, questions: list[Question], errors: Mapping[str, str],
+                   language: str, translate: Callable[[str], str]) -> list[QuestionView]:
+    views = []
+    for q in questions:
+        qtype = get_type(q.type)
+        wording = q.wording(language)
+        own = {c.value for c in q.choices}
+        options = [Option(c.value, choice_label(c, c.value not in own, language),
+                          c.value in ("dont_know", "rather_not_say"))
+                   for c in qtype.offered(q)]
+        views.append(QuestionView(
+            question=q, field=form[q.key], macro=factory_for(q)[1], text=wording.text,
+            hint=wording.hint, options=options,
+            error=translate(errors[q.key]) if q.key in errors else "",
+            is_page_heading=len(questions) == 1))
+    return views

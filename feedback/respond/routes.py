@@ -1,0 +1,242 @@
+"""The pages respondents use: a survey's landing page, its question pages,
+save and resume, and the thank-you page. Views parse, call a service, render."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext
+from sqlalchemy import select
+
+from feedback.extensions import db
+from feedback.i18n import translate_message
+from feedback.models import Draft, Response, Wave
+from feedback.respond import bp
+from feedback.respond.forms import build_form, question_views, raw_answers
+from feedback.respond.waves import current_wave
+from feedback.services import Conflict, NotFound
+from feedback.services.access import (
+    draft_answers,
+    find_draft,
+    invitation_is_valid,
+    resume_code,
+    resume_draft,
+    save_page,
+    start_draft,
+)
+from feedback.services.clock import today
+from feedback.services.library import get_survey
+from feedback.services.responses import store_response
+from surveys import Survey, validate_answers
+from surveys.pages import estimated_minutes, next_page, page_position, plan_pages
+
+
+def _language(definition: Survey) -> str:
+    lang = str(get_locale() or "en")
+    return lang if lang in definition.settings.languages else "en"
+
+
+def _token(wave: Wave) -> str | None:
+    return session.get("drafts", {}).get(str(wave.id))
+
+
+def _remember(wave: Wave, token: str | None) -> None:
+    drafts = dict(session.get("drafts", {}))
+    if token is None:
+        drafts.pop(str(wave.id), None)
+    else:
+        drafts[str(wave.id)] = token
+    session["drafts"] = drafts
+
+
+def _open_wave_or_page(survey_key: str):
+    """The survey and its open wave, or a response explaining why it cannot be answered."""
+    try:
+        survey = get_survey(survey_key)
+    except NotFound:
+        abort(404)
+    wave, state = current_wave(survey, today())
+    if state != "open":
+        return survey, None, render_template("respond/not_open.html", survey=survey,
+                                             wave=wave, state=state)
+    return survey, wave, None
+
+
+@bp.get("/<survey_key>")
+def landing(survey_key: str):
+    survey, wave, closed = _open_wave_or_page(survey_key)
+    if closed:
+        return closed
+    definition = wave.version.parsed()
+    draft = find_draft(wave, _token(wave))
+    return render_template("respond/landing.html", survey=survey, wave=wave,
+                           definition=definition, draft=draft,
+                           minutes=estimated_minutes(definition),
+                           language=_language(definition), code_error=None)
+
+
+@bp.post("/<survey_key>/start")
+def start(survey_key: str):
+    survey, wave, closed = _open_wave_or_page(survey_key)
+    if closed:
+        return closed
+    definition = wave.version.parsed()
+    existing = find_draft(wave, _token(wave))
+    if existing is not None:  # carry on rather than start again
+        answers = draft_answers(definition, existing)
+        last = (existing.path or [None])[-1]
+        target = next_page(definition, last, answers) or next_page(definition, None, answers)
+        return redirect(url_for(".page", survey_key=survey.key, page_key=target.key))
+    code = request.form.get("invitation", "").strip()
+    if wave.requires_code and not invitation_is_valid(wave, code):
+        message = (gettext("Enter the invitation code you were given") if not code else
+                   gettext("This code is not right, or it has already been used"))
+        return render_template("respond/landing.html", survey=survey, wave=wave,
+                               definition=definition, draft=None,
+                               minutes=estimated_minutes(definition),
+                               language=_language(definition), code_error=message), 200
+    draft, token = start_draft(wave, today(), _language(definition),
+                               code if wave.requires_code else None)
+    _remember(wave, token)
+    first = next_page(definition, None, {})
+    return redirect(url_for(".page", survey_key=survey.key, page_key=first.key))
+
+
+@bp.route("/<survey_key>/q/<page_key>", methods=["GET", "POST"])
+def page(survey_key: str, page_key: str):
+    survey, wave, closed = _open_wave_or_page(survey_key)
+    if closed:
+        return closed
+    draft = find_draft(wave, _token(wave))
+    if draft is None:
+        if request.method == "POST" and _already_sent(request.form.get("submission", "")):
+            return redirect(url_for(".thanks", survey_key=survey.key))
+        return redirect(url_for(".landing", survey_key=survey.key))
+    definition = wave.version.parsed()
+    pages = {p.key: p for p in plan_pages(definition)}
+    current = pages.get(page_key) or abort(404)
+    answers = draft_answers(definition, draft)
+    questions = current.visible(answers)
+    if not questions:  # an earlier answer now hides this page
+        return _redirect_next(survey.key, definition, page_key, answers)
+
+    form = build_form(questions, request.form if request.method == "POST" else None,
+                      answers, draft.idempotency_key)
+    errors: dict[str, str] = {}
+    if request.method == "POST" and form.validate_on_submit():
+        result = validate_answers(definition, raw_answers(form, questions),
+                                  only=[q.key for q in questions], earlier=answers)
+        errors = dict(result.errors)
+        if request.form.get("action") == "save" and definition.settings.allow_resume:
+            save_page(definition, draft, page_key, result.answers, [q.key for q in questions],
+                      today())
+            session["resume_code"] = resume_code(draft)
+            return redirect(url_for(".saved", survey_key=survey.key))
+        if not errors:
+            save_page(definition, draft, page_key, result.answers, [q.key for q in questions],
+                      today())
+            return _redirect_next(survey.key, definition, page_key,
+                                  draft_answers(definition, draft), draft=draft, wave=wave)
+
+    language = _language(definition)
+    position, total = page_position(definition, page_key, answers)
+    return render_template(
+        "respond/page.html", survey=survey, definition=definition, page=current, form=form,
+        views=question_views(form, questions, errors, language, translate_message),
+        errors=errors, position=position, total=total, language=language,
+        back_url=_back_url(survey.key, draft, page_key),
+        is_last=next_page(definition, page_key, answers) is None,
+        shows_notice=_first_free_text_page(definition) == page_key)
+
+
+def _first_free_text_page(definition: Survey) -> str | None:
+    from surveys import get_type
+
+    for p in plan_pages(definition):
+        if any(get_type(q.type).free_text for q in p.questions):
+            return p.key
+    return None
+
+
+def _already_sent(submission: str) -> bool:
+    return bool(submission) and db.session.scalar(
+        select(Response.id).where(Response.idempotency_key == submission)) is not None
+
+
+def _back_url(survey_key: str, draft: Draft, page_key: str) -> str:
+    path = list(draft.path or [])
+    if page_key in path:
+        path = path[:path.index(page_key)]
+    if path:
+        return url_for(".page", survey_key=survey_key, page_key=path[-1])
+    return url_for(".landing", survey_key=survey_key)
+
+
+def _redirect_next(survey_key: str, definition: Survey, page_key: str, answers,
+                   draft: Draft | None = None, wave: Wave | None = None):
+    following = next_page(definition, page_key, answers)
+    if following is not None:
+        return redirect(url_for(".page", survey_key=survey_key, page_key=following.key))
+    if draft is None or wave is None:
+        return redirect(url_for(".landing", survey_key=survey_key))
+    missing = _first_unanswered_required(definition, answers)
+    if missing is not None:
+        return redirect(url_for(".page", survey_key=survey_key, page_key=missing))
+    try:
+        store_response(wave, answers, draft.idempotency_key, today(), draft.language,
+                       draft=draft)
+    except Conflict:
+        return render_template("respond/code_used.html", survey_key=survey_key), 409
+    _remember(wave, None)
+    return redirect(url_for(".thanks", survey_key=survey_key))
+
+
+def _first_unanswered_required(definition: Survey, answers) -> str | None:
+    for p in plan_pages(definition):
+        if any(q.required and answers.get(q.key) is None for q in p.visible(answers)):
+            return p.key
+    return None
+
+
+@bp.get("/<survey_key>/saved")
+def saved(survey_key: str):
+    survey, wave, closed = _open_wave_or_page(survey_key)
+    if closed:
+        return closed
+    code = session.pop("resume_code", None)
+    if code is None:
+        return redirect(url_for(".landing", survey_key=survey.key))
+    return render_template("respond/saved.html", survey=survey, wave=wave, code=code,
+                           definition=wave.version.parsed())
+
+
+@bp.route("/<survey_key>/resume", methods=["GET", "POST"])
+def resume(survey_key: str):
+    survey, wave, closed = _open_wave_or_page(survey_key)
+    if closed:
+        return closed
+    error = None
+    if request.method == "POST":
+        code = request.form.get("code", "").strip()
+        found = resume_draft(wave, code, today()) if code else None
+        if found is not None:
+            draft, token = found
+            _remember(wave, token)
+            definition = wave.version.parsed()
+            answers = draft_answers(definition, draft)
+            last = (draft.path or [None])[-1]
+            target = next_page(definition, last, answers) or next_page(definition, None, answers)
+            return redirect(url_for(".page", survey_key=survey.key, page_key=target.key))
+        error = (gettext("Enter your resume code") if not code else
+                 gettext("We cannot find answers saved with that code. Check it and try again."))
+    return render_template("respond/resume.html", survey=survey, wave=wave, error=error,
+                           definition=wave.version.parsed())
+
+
+@bp.get("/<survey_key>/thank-you")
+def thanks(survey_key: str):
+    try:
+        survey = get_survey(survey_key)
+    except NotFound:
+        abort(404)
+    definition = survey.latest_version.parsed()
+    return render_template("respond/thanks.html", survey=survey, definition=definition)
