@@ -249,11 +249,86 @@ def waves_close(key: str) -> None:
     Example:
       chorus waves close staff-2026
     """
+    from feedback.services.access import purge_drafts
     from feedback.services.waves import close_wave
 
     wave = close_wave(key, today())
     db.session.commit()
-    click.echo(f"{wave.key} is closed.")
+    discarded = purge_drafts(today())
+    click.echo(f"{wave.key} is closed. Unsent saved answers discarded: {discarded}.")
+
+
+@main.group("invitations")
+def invitations_group() -> None:
+    """Single-use invitation codes for a wave."""
+
+
+@invitations_group.command("create")
+@click.argument("wave_key")
+@click.option("--count", "-n", type=click.IntRange(1, 5000), required=True,
+              help="How many codes to make.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the codes to this file, one a line (default: the screen).")
+@with_appcontext
+@domain_errors
+def invitations_create(wave_key: str, count: int, output: Path | None) -> None:
+    """Make COUNT single-use codes for WAVE_KEY; from now on the wave asks for one.
+
+    Codes are shown once and stored only as hashes: keep the list safe, and
+    hand one code to each person. Nothing links a used code to the answers.
+
+    \b
+    Example:
+      chorus invitations create foster-carers-2026 --count 200 -o codes.txt
+    """
+    from feedback.services.access import generate_invitations
+    from feedback.services.waves import get_wave
+
+    codes = generate_invitations(get_wave(wave_key), count, today())
+    db.session.commit()
+    text = "\n".join(codes) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(codes)} codes for {wave_key} to {output}.")
+    else:
+        click.echo(text, nl=False)
+
+
+@invitations_group.command("status")
+@click.argument("wave_key")
+@with_appcontext
+@domain_errors
+def invitations_status(wave_key: str) -> None:
+    """How many codes a wave has, and how many were used.
+
+    \b
+    Example:
+      chorus invitations status foster-carers-2026
+    """
+    from feedback.services.access import invitation_counts
+    from feedback.services.waves import get_wave
+
+    made, used = invitation_counts(get_wave(wave_key))
+    click.echo(f"{wave_key}: {made} codes, {used} used, {made - used} unused.")
+
+
+@main.group("drafts")
+def drafts_group() -> None:
+    """Saved, unsent answers (save and resume)."""
+
+
+@drafts_group.command("purge")
+@with_appcontext
+def drafts_purge() -> None:
+    """Delete saved answers of waves that have closed. Run daily (e.g. from cron).
+
+    \b
+    Example:
+      chorus drafts purge
+    """
+    from feedback.services.access import purge_drafts
+
+    click.echo(f"Discarded {purge_drafts(today())} unsent draft(s) of closed waves.")
 
 
 @main.command()

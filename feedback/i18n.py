@@ -7,9 +7,9 @@ falls back to English where a definition has none.
 
 from __future__ import annotations
 
-from flask import request, session
 import datetime as dt
 
+from flask import request, session
 from flask_babel import Babel, format_date, gettext
 
 from surveys.types import Message

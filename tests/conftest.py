@@ -11,10 +11,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-from flask.testing import FlaskCliRunner
 
 from feedback import create_app, database
 from feedback.extensions import db
@@ -66,6 +65,7 @@ def make_app(database_url: str, instance_path, **overrides):
 def app(database_url: str, tmp_path) -> Iterator:
     """A fresh app on the session database; every table is emptied afterwards."""
     application = make_app(database_url, tmp_path / "instance")
+    application.test_client_class = FreshContextClient
     yield application
     with application.app_context():
         db.session.remove()
@@ -79,6 +79,23 @@ def app(database_url: str, tmp_path) -> Iterator:
 def app_ctx(app):
     with app.app_context():
         yield app
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose requests never share ``flask.g``.
+
+    Tests that hold an app context (to query the database) would otherwise
+    make every request reuse that context's ``g``, so one client's cached
+    CSRF token would leak into another client's pages.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for name in list(vars(g)):
+                delattr(g, name)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -119,9 +119,44 @@ def test_waves_create_rejects_closing_before_opening(initialised):
 @pytest.mark.parametrize("command", [
     [], ["init"], ["surveys"], ["surveys", "list"], ["surveys", "load"], ["surveys", "export"],
     ["waves"], ["waves", "list"], ["waves", "create"], ["waves", "open"], ["waves", "close"],
-    ["demo"], ["serve"]])
+    ["demo"], ["serve"], ["invitations", "create"], ["invitations", "status"],
+    ["drafts", "purge"]])
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(args=[*command, "--help"])
     assert result.exit_code == 0
-    if command and command[-1] not in ("surveys", "waves"):
+    if command and command[-1] not in ("surveys", "waves", "invitations", "drafts"):
         assert "Example" in result.output
+
+
+def test_invitation_codes_are_made_once_used_once_and_counted(initialised, app, client, tmp_path):
+    from tests.feedback.respondent import complete
+
+    with app.app_context():
+        day = today()
+    initialised.invoke(args=["waves", "create", "foster-carers", "fc-now", "--title", "Now",
+                             "--opens", str(day), "--closes", str(day + dt.timedelta(days=9))])
+    out = tmp_path / "codes.txt"
+    result = initialised.invoke(args=["invitations", "create", "fc-now", "-n", "3", "-o",
+                                      str(out)])
+    assert "Wrote 3 codes" in result.output
+    codes = out.read_text().split()
+    assert len(set(codes)) == 3 and all(len(c) == 9 and c[4] == "-" for c in codes)
+    complete(client, "foster-carers", invitation=codes[0].lower().replace("-", " "))
+    status = initialised.invoke(args=["invitations", "status", "fc-now"]).output
+    assert "3 codes, 1 used, 2 unused" in status
+
+
+def test_closing_a_wave_discards_its_unsent_drafts(initialised, app, client):
+    from feedback.models import Draft
+    from tests.feedback.respondent import start
+
+    with app.app_context():
+        day = today()
+    initialised.invoke(args=["waves", "create", "care-leavers", "cl-now", "--title", "Now",
+                             "--opens", str(day), "--closes", str(day + dt.timedelta(days=9))])
+    start(client, "care-leavers")
+    result = initialised.invoke(args=["waves", "close", "cl-now"])
+    assert "Unsent saved answers discarded: 1" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
+    assert "Discarded 0" in initialised.invoke(args=["drafts", "purge"]).output

@@ -185,3 +185,129 @@ def test_no_ip_address_user_agent_or_time_of_day_is_stored(open_waves, client):
     assert columns == {"id", "wave_id", "version_id", "submitted_on", "idempotency_key",
                        "language"}
     assert isinstance(db.session.scalar(select(Response.submitted_on)), dt.date)
+
+
+@pytest.fixture
+def coded_wave(open_waves):
+    from feedback.services.access import generate_invitations
+    from feedback.services.waves import get_wave
+
+    codes = generate_invitations(get_wave("foster-carers-now"), 2, today())
+    db.session.commit()
+    return codes
+
+
+def test_a_wave_with_codes_asks_for_one_and_refuses_a_wrong_one(coded_wave, client):
+    landing = client.get("/s/foster-carers")
+    assert "Your invitation code" in landing.text
+    token = csrf_token(landing.text)
+    missing = client.post("/s/foster-carers/start", data={"csrf_token": token})
+    assert "Enter the invitation code you were given" in missing.text
+    wrong = client.post("/s/foster-carers/start", data={"csrf_token": token,
+                                                        "invitation": "AAAA-AAAA"})
+    assert "This code is not right, or it has already been used" in wrong.text
+    assert count(Draft) == 0
+
+
+def test_a_used_invitation_code_is_refused(coded_wave, app):
+    complete(app.test_client(), "foster-carers", invitation=coded_wave[0])
+    assert count(Response) == 1
+    other = app.test_client()
+    landing = other.get("/s/foster-carers")
+    again = other.post("/s/foster-carers/start", data={"csrf_token": csrf_token(landing.text),
+                                                       "invitation": coded_wave[0]})
+    assert "already been used" in again.text
+    assert count(Response) == 1
+
+
+def test_a_code_shared_by_two_people_lets_only_the_first_send(coded_wave, app):
+    first, second = app.test_client(), app.test_client()
+    url = start(second, "foster-carers", invitation=coded_wave[1])  # starts, then waits
+    complete(first, "foster-carers", invitation=coded_wave[1])
+    for _ in range(30):
+        page = second.get(url)
+        response = second.post(url, data={**first_answers(page.text), "action": "continue"})
+        if response.status_code != 302:
+            break
+        url = response.headers["Location"]
+    assert response.status_code == 409 and "already been used" in response.text
+    assert count(Response) == 1
+
+
+def test_used_codes_are_not_linked_to_answers(coded_wave, client):
+    from feedback.models import InvitationCode
+
+    complete(client, "foster-carers", invitation=coded_wave[0])
+    columns = {c["name"] for c in inspect(db.engine).get_columns("invitation_code")}
+    assert columns == {"id", "wave_id", "code_hash", "created_on", "used_on"}
+    assert all(coded_wave[0] not in (c.code_hash or "")
+               for c in db.session.scalars(select(InvitationCode)))
+
+
+def test_save_and_resume_on_another_device_keeps_answers(open_waves, app):
+    phone, laptop = app.test_client(), app.test_client()
+    url = start(phone, "staff-annual")
+    page = phone.get(url)
+    answers = first_answers(page.text)
+    saved = phone.post(url, data={**answers, "action": "save"})
+    assert saved.headers["Location"].endswith("/s/staff-annual/saved")
+    code_page = phone.get(saved.headers["Location"]).text
+    import re
+    code = re.search(r'<strong class="code"[^>]*>([A-Z0-9-]+)</strong>', code_page).group(1)
+    resume = laptop.get("/s/staff-annual/resume")
+    wrong = laptop.post("/s/staff-annual/resume", data={"csrf_token": csrf_token(resume.text),
+                                                        "code": "ZZZZ-ZZZZ"})
+    assert "We cannot find answers saved with that code" in wrong.text
+    carried = laptop.post("/s/staff-annual/resume", data={"csrf_token": csrf_token(resume.text),
+                                                          "code": code.lower()})
+    assert carried.status_code == 302
+    second_page = laptop.get(carried.headers["Location"])
+    back = re.search(r'class="back-link" href="([^"]+)"', second_page.text).group(1)
+    first_page = laptop.get(back).text
+    team = answers["team"][0]
+    assert f'value="{team}" checked' in first_page
+
+
+def test_back_link_keeps_answers_on_a_one_question_survey(open_waves, client):
+    import re
+
+    url = start(client, "young-people-8-11")
+    page = client.get(url)
+    answers = first_answers(page.text)
+    nxt = client.post(url, data={**answers, "action": "continue"}).headers["Location"]
+    back = re.search(r'class="back-link" href="([^"]+)"', client.get(nxt).text).group(1)
+    assert back == url
+    key, value = next((k, v[0]) for k, v in answers.items()
+                      if k not in ("csrf_token", "submission"))
+    assert f'name="{key}" type="radio" value="{value}" checked' in client.get(back).text
+
+
+def test_progress_is_shown_in_words(open_waves, client):
+    url = start(client, "young-people-4-7")
+    assert "Question 1 of 9" in client.get(url).text
+    url = start(client, "staff-annual")
+    assert "Page 1 of" in client.get(url).text
+
+
+def test_conditional_question_appears_only_after_the_answer_that_asks_for_it(open_waves, client):
+    url = start(client, "staff-annual")
+    seen = []
+    for _ in range(30):
+        page = client.get(url)
+        data = first_answers(page.text)
+        if "intention_to_stay" in data:
+            data["intention_to_stay"] = ["leave_service"]
+        seen.extend(k for k in data if k not in ("csrf_token", "submission"))
+        response = client.post(url, data={**data, "action": "continue"})
+        url = response.headers["Location"]
+        if "thank-you" in url:
+            break
+    assert seen.index("reasons_for_leaving") > seen.index("intention_to_stay")
+    stored = db.session.scalar(select(Answer).where(Answer.question_key == "reasons_for_leaving"))
+    assert stored is not None and stored.value
+
+
+def test_a_hidden_question_is_skipped_and_nothing_is_stored_for_it(open_waves, client):
+    complete(client, "staff-annual")  # the first choice of intention_to_stay is to stay
+    keys = set(db.session.scalars(select(Answer.question_key)))
+    assert "intention_to_stay" in keys and "reasons_for_leaving" not in keys
