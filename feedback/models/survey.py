@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 from typing import TYPE_CHECKING
 
@@ -64,13 +65,15 @@ class SurveyVersion(db.Model):
         return self.frozen_at is not None
 
     def parsed(self) -> surveys.Survey:
-        """The definition as a :class:`surveys.Survey` (parsed once per object)."""
-        cached = self.__dict__.get("_parsed")
-        if cached is None or cached[0] != self.definition_hash:
-            cached = (self.definition_hash,
-                      surveys.loads_survey(self.definition, f"{self.survey.key} v{self.number}"))
-            self.__dict__["_parsed"] = cached
-        return cached[1]
+        """The definition as a :class:`surveys.Survey`."""
+        return _parse(self.definition_hash, self.definition, f"{self.survey.key} v{self.number}")
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(digest: str, text: str, source: str) -> surveys.Survey:
+    # Keyed by the definition's hash: a parsed definition is immutable, so sharing
+    # it between requests (and threads) holds no state a web worker could lose.
+    return surveys.loads_survey(text, source)
 
 
 class WaveState(enum.StrEnum):
