@@ -165,7 +165,7 @@ class _Reader:
         assert isinstance(node, _Node)
         return node
 
-    def text(self, node: _Node, path: str, name: str, default: str = "") -> str:
+    def text(self, node: Mapping[str, Any], path: str, name: str, default: str = "") -> str:
         value = node.get(name, default)
         if value is None:
             return default
