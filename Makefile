@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test test-postgres install install-test browser lint clean
+.PHONY: demo test test-postgres install install-test browser lint clean translations
 
 $(BIN)/chorus: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,20 @@ test-postgres: install-test browser
 lint: install-test
 	$(BIN)/ruff check surveys analysis feedback tests bench
 	$(BIN)/mypy
+
+# Re-extract Chorus's own wording (babel.cfg), merge it into every language's .po and
+# compile the .mo files. Translate any new or fuzzy entries, then run it again;
+# tests/feedback/test_i18n.py fails while a string is untranslated or a .mo is stale.
+# That test extracts with BABEL_KEYWORDS read from this file, so keep them on one line.
+TRANSLATIONS := feedback/translations
+BABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k N_ -k _N -k AnswerError -k Message
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
+	  --project=Chorus --version=0.1.0 -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+	  --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) instance/demo .pytest_cache

@@ -12,7 +12,14 @@ from flask import Flask
 
 from feedback import config
 from feedback.extensions import csrf, db
-from feedback.i18n import LANGUAGES, babel, long_date, select_locale
+from feedback.i18n import (
+    LANGUAGES,
+    babel,
+    current_language,
+    long_date,
+    select_locale,
+    survey_language,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -43,7 +50,8 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language,
+                                 survey_language=survey_language)
     app.jinja_env.filters["longdate"] = long_date
     _register_sqlite_pragmas(app)
 

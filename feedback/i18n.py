@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import request, session
-from flask_babel import Babel, format_date, gettext
+from flask_babel import Babel, format_date, get_locale, gettext
 
+from surveys.model import Survey
 from surveys.types import Message
 
 #: Languages Chorus's own wording is translated into, with their names in themselves.
@@ -26,6 +27,17 @@ def select_locale() -> str:
         session["lang"] = asked
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else "en"
+
+
+def current_language() -> str:
+    """The language of Chorus's own wording on this page, for ``<html lang>``."""
+    return str(get_locale() or "en")
+
+
+def survey_language(definition: Survey) -> str:
+    """The language a survey's own wording is shown in: the page's, if the survey has it."""
+    language = current_language()
+    return language if language in definition.settings.languages else "en"
 
 
 def translate_message(message: str) -> str:

@@ -37,12 +37,17 @@ class Audience(StrEnum):
         return _AUDIENCE_LABELS[self]
 
 
+def _N(text: str) -> str:  # noqa: N802 - a gettext marker, as N_ in surveys.types
+    """Mark wording for extraction; the web layer translates it (``_(audience.label)``)."""
+    return text
+
+
 _AUDIENCE_LABELS = {
-    Audience.STAFF: "Staff",
-    Audience.FAMILIES: "Parents and families",
-    Audience.FOSTER_CARERS: "Foster carers",
-    Audience.YOUNG_PEOPLE: "Children and young people in care",
-    Audience.CARE_LEAVERS: "Care leavers",
+    Audience.STAFF: _N("Staff"),
+    Audience.FAMILIES: _N("Parents and families"),
+    Audience.FOSTER_CARERS: _N("Foster carers"),
+    Audience.YOUNG_PEOPLE: _N("Children and young people in care"),
+    Audience.CARE_LEAVERS: _N("Care leavers"),
 }
 
 

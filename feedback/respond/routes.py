@@ -4,11 +4,11 @@ save and resume, and the thank-you page. Views parse, call a service, render."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from sqlalchemy import select
 
 from feedback.extensions import db
-from feedback.i18n import translate_message
+from feedback.i18n import survey_language, translate_message
 from feedback.models import Draft, Response, Wave
 from feedback.respond import bp
 from feedback.respond.forms import build_form, question_views, raw_answers
@@ -31,8 +31,7 @@ from surveys.pages import estimated_minutes, next_page, page_position, plan_page
 
 
 def _language(definition: Survey) -> str:
-    lang = str(get_locale() or "en")
-    return lang if lang in definition.settings.languages else "en"
+    return survey_language(definition)
 
 
 def _token(wave: Wave) -> str | None:

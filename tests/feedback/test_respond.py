@@ -311,3 +311,10 @@ def test_a_hidden_question_is_skipped_and_nothing_is_stored_for_it(open_waves, c
     complete(client, "staff-annual")  # the first choice of intention_to_stay is to stay
     keys = set(db.session.scalars(select(Answer.question_key)))
     assert "intention_to_stay" in keys and "reasons_for_leaving" not in keys
+
+
+def test_each_survey_shows_its_own_help_contacts(open_waves, client):
+    staff = client.get(start(client, "staff-annual")).text
+    assert "Employee Assistance Programme" in staff and "Childline" not in staff
+    young = client.get(start(client, "young-people-11-17")).text
+    assert "Childline" in young and "0800 1111" in young

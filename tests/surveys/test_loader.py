@@ -904,3 +904,69 @@ def test_source_defaults_to_a_placeholder() -> None:
         loads_survey("key: x\n")
     assert info.value.source == "<definition>"
     assert str(info.value).startswith("<definition>, line 1: ")
+
+
+def test_smiley_choices_give_the_faces_other_words() -> None:
+    survey = loads_survey(HEAD + """\
+  - key: feel_safe
+    type: smiley
+    text: Do you feel safe?
+    choices:
+    - {value: happy, label: "Yes"}
+    - {value: okay, label: Sometimes}
+    - {value: sad, label: "No"}
+""", "t.yaml")
+    q = survey.question("feel_safe")
+    from surveys import get_type
+    assert [(c.value, c.label) for c in get_type("smiley").offered(q)] == [
+        ("happy", "Yes"), ("okay", "Sometimes"), ("sad", "No")]
+    assert get_type("smiley").favourability(q, "happy") == "favourable"
+
+
+def test_smiley_choices_must_be_the_faces_in_order() -> None:
+    err = error_of(HEAD + """\
+  - key: feel_safe
+    type: smiley
+    text: Do you feel safe?
+    choices: [Sad, Happy, Okay]
+""")
+    assert err.key == "sections[0].questions[0].choices"
+    assert err.message == "smiley choices relabel the faces: give values happy, okay, sad"
+
+
+def test_safeguarding_notice_translations() -> None:
+    survey = loads_survey("""\
+key: families
+title: Families
+audience: families
+settings:
+  languages: [en, pl]
+  safeguarding_notice: We read everything.
+  safeguarding_notice_translations:
+    pl: Czytamy wszystko.
+sections:
+- key: s
+  title: S
+  questions:
+  - {key: q, type: long_text, text: Tell us}
+""", "t.yaml")
+    assert survey.settings.safeguarding_notice_translations == {"pl": "Czytamy wszystko."}
+
+
+def test_safeguarding_notice_translation_needs_a_declared_language() -> None:
+    err = error_of("""\
+key: families
+title: Families
+audience: families
+settings:
+  safeguarding_notice: We read everything.
+  safeguarding_notice_translations:
+    pl: Czytamy wszystko.
+sections:
+- key: s
+  title: S
+  questions:
+  - {key: q, type: long_text, text: Tell us}
+""")
+    assert err.line == 7
+    assert err.key == "settings.safeguarding_notice_translations.pl"
