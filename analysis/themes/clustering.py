@@ -1,0 +1,157 @@
+"""Grouping unit vectors into themes and sub-themes.
+
+The plan, measured on the development set (see ``docs/themes.md``):
+
+1. over-cluster: k-means into many fine clusters (``n_fine``), fast and
+   linear in the number of comments;
+2. merge: Ward's agglomerative clustering of the fine centroids builds a tree,
+   which is cut at the number of themes (or at each candidate number, when it
+   is chosen by silhouette);
+3. refine: k-means over all comments, started from the merged centroids, so
+   every comment ends up with its nearest theme.
+
+Merging many small clusters averages out the luck of k-means' starting points,
+which makes themes more stable across seeds than a single k-means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.cluster.hierarchy import cut_tree, linkage
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+
+__all__ = ["ThemeSplit", "choose_n_themes", "count_distinct", "split_into_themes", "split_theme"]
+
+
+def count_distinct(features: np.ndarray) -> int:
+    """Number of distinct rows of ``features`` (to 5 decimals)."""
+    if len(features) == 0:
+        return 0
+    return len(np.unique(np.round(features, 5), axis=0))
+
+
+class ThemeSplit:
+    """The outcome of :func:`split_into_themes`.
+
+    Attributes
+    ----------
+    labels : ndarray of int
+        Theme of each row, numbered by decreasing size from 0.
+    model : KMeans
+        The refining k-means; its ``predict`` assigns new rows.
+    order : ndarray of int
+        ``order[i]`` is the k-means cluster that became theme ``i``.
+    """
+
+    def __init__(self, labels: np.ndarray, model: KMeans, order: np.ndarray) -> None:
+        self.labels = labels
+        self.model = model
+        self.order = order
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """Theme of each row of ``features``."""
+        rank = np.empty_like(self.order)
+        rank[self.order] = np.arange(len(self.order))
+        return rank[self.model.predict(features)]
+
+
+def _fine_clusters(features: np.ndarray, n_fine: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    model = KMeans(n_fine, n_init=1, random_state=seed).fit(features)
+    return model.labels_, model.cluster_centers_
+
+
+def _cuts(centres: np.ndarray, candidates: Sequence[int]) -> dict[int, np.ndarray]:
+    """Cut the Ward tree of ``centres`` at each candidate number of groups."""
+    if len(centres) == 1:
+        return {1: np.zeros(1, dtype=int)}
+    tree = linkage(normalize(centres), method="ward")
+    columns = cut_tree(tree, n_clusters=list(candidates))
+    return {k: columns[:, i].astype(int) for i, k in enumerate(candidates)}
+
+
+def choose_n_themes(
+    features: np.ndarray,
+    fine_labels: np.ndarray,
+    cuts: dict[int, np.ndarray],
+    seed: int,
+    sample_size: int = 2000,
+) -> int:
+    """Pick the cut whose themes have the best silhouette (cosine) on a sample.
+
+    The sample is at most ``sample_size`` rows, drawn with ``seed``; ties go
+    to the smaller number of themes.
+    """
+    valid = [k for k in sorted(cuts) if k >= 2]
+    if not valid:
+        return min(cuts)
+    rng = np.random.default_rng(seed)
+    rows = rng.permutation(len(features))[:sample_size]
+    best_k, best_score = valid[0], -np.inf
+    for k in valid:
+        labels = cuts[k][fine_labels[rows]]
+        if len(np.unique(labels)) < 2:
+            continue
+        score = silhouette_score(features[rows], labels, metric="cosine")
+        if score > best_score + 1e-9:
+            best_k, best_score = k, score
+    return best_k
+
+
+def split_into_themes(
+    features: np.ndarray,
+    candidates: Sequence[int],
+    n_fine: int,
+    seed: int,
+) -> ThemeSplit:
+    """Group the rows of ``features`` (unit vectors) into themes.
+
+    Parameters
+    ----------
+    features : ndarray of shape (n, d)
+    candidates : sequence of int
+        Numbers of themes to consider; when there are several, the best by
+        :func:`choose_n_themes` is used. Each must be at most the number of
+        distinct rows.
+    n_fine : int
+        Fine clusters made before merging (at least ``max(candidates)``, at
+        most the number of distinct rows).
+    seed : int
+        Seed of every random step.
+    """
+    fine_labels, centres = _fine_clusters(features, n_fine, seed)
+    cuts = _cuts(centres, candidates)
+    k = candidates[0]
+    if len(candidates) > 1:
+        k = choose_n_themes(features, fine_labels, cuts, seed)
+    merged = cuts[k]
+    init = np.vstack([features[merged[fine_labels] == j].mean(axis=0) for j in range(k)])
+    model = KMeans(k, init=init, n_init=1, random_state=seed).fit(features)
+    sizes = np.bincount(model.labels_, minlength=k)
+    order = np.argsort(-sizes, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(k)
+    return ThemeSplit(rank[model.labels_], model, order)
+
+
+def split_theme(
+    features: np.ndarray, seed: int, min_size: int = 15, max_subthemes: int = 4
+) -> np.ndarray:
+    """Split one theme into sub-themes; returns a label per row, largest group 0.
+
+    A theme gets one sub-theme per ``min_size`` comments, between 2 and
+    ``max_subthemes``; themes of fewer than ``2 * min_size`` comments, or with
+    too few distinct comments, are not split (all labels 0).
+    """
+    n_sub = min(max_subthemes, len(features) // min_size, count_distinct(features))
+    if n_sub < 2:
+        return np.zeros(len(features), dtype=int)
+    labels = KMeans(n_sub, n_init=3, random_state=seed).fit_predict(features)
+    sizes = np.bincount(labels, minlength=n_sub)
+    order = np.argsort(-sizes, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(n_sub)
+    return rank[labels]

@@ -1,0 +1,285 @@
+"""The theme estimator: free-text comments in, a codebook of themes out."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from analysis.text import is_non_answer, prepare
+
+from .backends import MiniLMEmbedder, TextFeatures, resolve_backend
+from .cache import EmbeddingCache, InMemoryEmbeddingCache
+from .clustering import ThemeSplit, count_distinct, split_into_themes, split_theme
+from .codebook import Grouping, describe_themes, non_answer_theme
+from .records import NON_ANSWER_ID, Theme
+
+__all__ = ["ThemeClusterer"]
+
+#: Range searched for the number of themes when ``n_themes=None``.
+AUTO_THEMES = (8, 12)
+#: With ``n_themes=None``, at most one theme per this many answers.
+MIN_THEME_SIZE = 10
+
+
+def _as_texts(texts: Iterable[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("expected an iterable of comments, got a single string")
+    items = list(texts)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"every comment must be a str, got {type(item).__name__}")
+    return items
+
+
+class ThemeClusterer(ClusterMixin, BaseEstimator):
+    """Find themes in free-text comments.
+
+    Comments are normalised and redacted (:func:`analysis.text.prepare`).
+    Non-answers ("n/a", "nothing", "-") are caught by rule and counted in a
+    group of their own; every other comment is assigned to exactly one theme
+    (there is no "outlier" group). Themes come with keywords, a label, quotes
+    and sub-themes.
+
+    Parameters
+    ----------
+    n_themes : int or None, default=None
+        Number of themes for the answers (the non-answer group comes on
+        top). ``None`` tries every number from 8 to 12 and keeps the one with
+        the best silhouette score; small inputs get at most one theme per 10
+        answers. Never more than the number of distinct answers.
+    backend : {"auto", "tfidf", "minilm"}, default="auto"
+        ``"tfidf"``: TF-IDF of words and two-word phrases reduced by
+        truncated SVD. ``"minilm"``: all-MiniLM-L6-v2 sentence embeddings
+        (needs the ``embeddings`` extra), with the TF-IDF vectors appended at
+        weight ``tfidf_weight``. ``"auto"``: minilm when installed.
+    random_state : int, RandomState instance or None, default=None
+        Seeds every random step; pass an int for reproducible themes.
+    n_fine_clusters : int or None, default=None
+        Fine k-means clusters merged into themes. ``None`` means four times
+        the (largest) number of themes, at least 100.
+    tfidf_weight : float, default=0.2
+        Share of squared length given to the TF-IDF part of a minilm vector.
+    max_subthemes : int, default=4
+        Most sub-themes per theme.
+    min_subtheme_size : int, default=15
+        A theme gets one sub-theme per this many comments (at least two
+        sub-themes, or none).
+    n_components : int, default=100
+        Dimensions of the TF-IDF reduction.
+    cache : EmbeddingCache or None, default=None
+        Where embeddings are kept by text hash. ``None`` gives each fit a
+        fresh in-memory cache. Only used by the minilm backend.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_comments,)
+        Theme id of each comment, in input order: 0 to ``n_themes_ - 1``, or
+        :data:`~analysis.themes.NON_ANSWER_ID` (-1) for non-answers.
+    subtheme_labels_ : ndarray of shape (n_comments,)
+        Sub-theme id within the comment's theme (0 when the theme has no
+        sub-themes), -1 for non-answers.
+    themes_ : list of Theme
+        The codebook: themes 0 to ``n_themes_ - 1`` by decreasing size, then
+        the non-answer group if there were any non-answers.
+    n_themes_ : int
+        Number of themes found in the answers.
+    backend_ : str
+        The backend used, "tfidf" or "minilm".
+    n_embedded_ : int
+        Comments embedded by this fit (the rest came from the cache).
+    embedding_seconds_ : float
+        Time spent embedding (0 for tfidf).
+
+    Examples
+    --------
+    >>> model = ThemeClusterer(n_themes=2, backend="tfidf", random_state=0)
+    >>> model = model.fit(["staff were kind", "kind staff", "food was cold",
+    ...                    "cold food", "n/a"])
+    >>> [int(x) for x in model.labels_]  # doctest: +SKIP
+    [1, 1, 0, 0, -1]
+    """
+
+    def __init__(
+        self,
+        n_themes: int | None = None,
+        backend: str = "auto",
+        random_state: Any = None,
+        n_fine_clusters: int | None = None,
+        tfidf_weight: float = 0.2,
+        max_subthemes: int = 4,
+        min_subtheme_size: int = 15,
+        n_components: int = 100,
+        cache: EmbeddingCache | None = None,
+    ) -> None:
+        self.n_themes = n_themes
+        self.backend = backend
+        self.random_state = random_state
+        self.n_fine_clusters = n_fine_clusters
+        self.tfidf_weight = tfidf_weight
+        self.max_subthemes = max_subthemes
+        self.min_subtheme_size = min_subtheme_size
+        self.n_components = n_components
+        self.cache = cache
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    # --- fitting -----------------------------------------------------------
+
+    def _check_params(self) -> None:
+        if self.n_themes is not None and (
+            isinstance(self.n_themes, bool) or not isinstance(self.n_themes, int)
+            or self.n_themes < 1
+        ):
+            raise ValueError(f"n_themes must be a positive int or None, not {self.n_themes!r}")
+        if not 0.0 <= self.tfidf_weight < 1.0:
+            raise ValueError(f"tfidf_weight must be in [0, 1), not {self.tfidf_weight!r}")
+        if self.max_subthemes < 0 or self.min_subtheme_size < 1:
+            raise ValueError("max_subthemes must be >= 0 and min_subtheme_size >= 1")
+
+    def _features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, int, float]:
+        """Vectors to cluster, vectors whose means are stored as centroids, and
+        the number of texts embedded and the seconds it took."""
+        lexical = self.text_features_.transform(texts)
+        if self.backend_ == "tfidf":
+            return lexical, lexical, 0, 0.0
+        embedded, n_embedded, seconds = MiniLMEmbedder().embed(texts, self.cache_)
+        if self.tfidf_weight == 0:
+            return embedded, embedded, n_embedded, seconds
+        combined = np.hstack(
+            [np.sqrt(1 - self.tfidf_weight) * embedded, np.sqrt(self.tfidf_weight) * lexical]
+        )
+        return combined.astype(np.float32), embedded, n_embedded, seconds
+
+    def _space(self) -> str:
+        if self.backend_ == "minilm":
+            return MiniLMEmbedder.space
+        # TF-IDF vectors only compare within one fitted vocabulary and basis.
+        digest = hashlib.sha256("\n".join(self.text_features_.terms).encode("utf-8"))
+        svd = self.text_features_.svd_
+        if svd is not None:
+            digest.update(np.round(svd.components_, 4).tobytes())
+        return f"tfidf:{digest.hexdigest()[:16]}"
+
+    def _candidates(self, n_answers: int, n_distinct: int) -> list[int]:
+        if self.n_themes is not None:
+            return [min(self.n_themes, n_distinct)]
+        high = min(AUTO_THEMES[1], max(1, n_answers // MIN_THEME_SIZE), n_distinct)
+        return list(range(min(AUTO_THEMES[0], high), high + 1))
+
+    def fit(self, texts: Iterable[str], y: None = None) -> ThemeClusterer:
+        """Find the themes of ``texts``.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            The comments, one string each. Empty strings are non-answers.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : ThemeClusterer
+            The fitted estimator.
+        """
+        self._check_params()
+        items = [prepare(t) for t in _as_texts(texts)]
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        self.backend_ = resolve_backend(self.backend)
+        self.cache_ = self.cache if self.cache is not None else InMemoryEmbeddingCache()
+        self.n_embedded_, self.embedding_seconds_ = 0, 0.0
+        self.labels_ = np.full(len(items), NON_ANSWER_ID, dtype=int)
+        self.subtheme_labels_ = np.full(len(items), NON_ANSWER_ID, dtype=int)
+        non = np.array([is_non_answer(t) for t in items], dtype=bool)
+        answers = np.flatnonzero(~non)
+        answer_texts = [items[i] for i in answers]
+        # The SVD basis has a fixed seed: it describes the data, and a basis that
+        # moved with random_state would make themes needlessly seed-dependent.
+        self.text_features_ = TextFeatures(self.n_components, 0).fit(answer_texts)
+        self.split_: ThemeSplit | None = None
+        themes: list[Theme] = []
+        if len(answers):
+            themes = self._fit_themes(answer_texts, answers, seed, len(items))
+        if non.any():
+            themes.append(non_answer_theme([items[i] for i in np.flatnonzero(non)], len(items)))
+        self.themes_ = themes
+        self.n_themes_ = sum(not t.is_non_answer for t in themes)
+        return self
+
+    def _fit_themes(
+        self, texts: list[str], rows: np.ndarray, seed: int, n_total: int
+    ) -> list[Theme]:
+        features, centroid_features, self.n_embedded_, self.embedding_seconds_ = (
+            self._features(texts)
+        )
+        n_distinct = count_distinct(features)
+        candidates = self._candidates(len(texts), n_distinct)
+        n_fine = self.n_fine_clusters or max(4 * max(candidates), 100)
+        n_fine = max(min(n_fine, n_distinct), max(candidates))
+        self.split_ = split_into_themes(features, candidates, n_fine, seed)
+        labels = self.split_.labels
+        n_themes = int(labels.max()) + 1
+        sublabels = np.zeros(len(texts), dtype=int)
+        if self.max_subthemes >= 2:
+            for theme_id in range(n_themes):
+                members = np.flatnonzero(labels == theme_id)
+                sublabels[members] = split_theme(
+                    features[members], seed, self.min_subtheme_size, self.max_subthemes
+                )
+        self.labels_[rows] = labels
+        self.subtheme_labels_[rows] = sublabels
+        group = Grouping(
+            texts=texts,
+            features=features,
+            centroid_features=centroid_features,
+            counts=self.text_features_.counts(texts),
+            terms=self.text_features_.terms,
+            labels=labels,
+            sublabels=sublabels,
+            n_themes=n_themes,
+            space=self._space(),
+        )
+        return describe_themes(group, n_total)
+
+    # --- using a fitted model ----------------------------------------------
+
+    def predict(self, texts: Iterable[str]) -> np.ndarray:
+        """Assign comments (for example from a later wave) to the fitted themes.
+
+        Parameters
+        ----------
+        texts : iterable of str
+
+        Returns
+        -------
+        labels : ndarray of shape (n_comments,)
+            Theme id of each comment; non-answers get ``NON_ANSWER_ID``. If
+            the fit saw no answers at all, every comment gets
+            ``NON_ANSWER_ID``.
+        """
+        check_is_fitted(self, "themes_")
+        items = [prepare(t) for t in _as_texts(texts)]
+        labels = np.full(len(items), NON_ANSWER_ID, dtype=int)
+        answers = [i for i, t in enumerate(items) if not is_non_answer(t)]
+        if answers and self.split_ is not None:
+            features = self._features([items[i] for i in answers])[0]
+            labels[answers] = self.split_.predict(features)
+        return labels
+
+    @property
+    def cluster_centers_(self) -> np.ndarray:
+        """Centre of each theme in the clustering space, in theme-id order."""
+        check_is_fitted(self, "themes_")
+        if self.split_ is None:
+            return np.zeros((0, 0))
+        return self.split_.model.cluster_centers_[self.split_.order]
