@@ -331,15 +331,126 @@ def drafts_purge() -> None:
     click.echo(f"Discarded {purge_drafts(today())} unsent draft(s) of closed waves.")
 
 
+@main.group("themes")
+def themes_group() -> None:
+    """Themes in free-text answers."""
+
+
+@themes_group.command("refresh")
+@click.option("--survey", "survey_key", help="Only this survey (default: every survey).")
+@click.option("--question", "question_key", help="Only this free-text question.")
+@click.option("--refit", is_flag=True,
+              help="Fit the themes afresh (matched to the old ones) instead of adding new "
+                   "comments to them.")
+@click.option("--backend", type=click.Choice(["auto", "tfidf", "minilm"]), default="auto",
+              show_default=True, help="How comments are compared.")
+@click.option("--seed", default=0, show_default=True, help="Same seed, same themes.")
+@click.option("--background", is_flag=True,
+              help="Queue the work for `chorus worker` (needs CHORUS_REDIS_URL).")
+@with_appcontext
+@domain_errors
+def themes_refresh(survey_key: str | None, question_key: str | None, refit: bool,
+                   backend: str, seed: int, background: bool) -> None:
+    """Group free-text answers into themes, or bring existing themes up to date.
+
+    New comments join the existing themes, so names and trends carry over;
+    --refit finds themes afresh and reports which are new and which are gone.
+
+    \b
+    Examples:
+      chorus themes refresh
+      chorus themes refresh --survey staff-annual --question most_difference --refit
+    """
+    from feedback import jobs
+    from feedback.services.library import all_surveys, get_survey
+    from feedback.services.themes import refresh_question, themed_questions
+
+    if question_key and not survey_key:
+        raise click.UsageError("--question needs --survey")
+    targets = [get_survey(survey_key)] if survey_key else all_surveys()
+    if background:
+        if not current_app.config.get("REDIS_URL"):
+            raise click.ClickException("--background needs CHORUS_REDIS_URL")
+        for survey in targets:
+            job = jobs.submit("themes.refresh", survey_key=survey.key,
+                              question_key=question_key, refit=refit, backend=backend,
+                              seed=seed)
+            click.echo(f"Queued themes of {survey.key} (job {job.job_id}).")
+        return
+    for survey in targets:
+        for key in [question_key] if question_key else themed_questions(survey):
+            result = refresh_question(survey, key, refit=refit, backend=backend, seed=seed)
+            run = result.run
+            line = (f"{survey.key} {key}: {result.action}; {run.n_comments} comments, "
+                    f"{sum(not t.is_non_answer for t in run.themes)} themes ({run.backend})")
+            click.echo(line)
+            for name in result.new_themes:
+                click.echo(f"  new theme: {name}")
+            for name in result.gone_themes:
+                click.echo(f"  gone: {name}")
+
+
+@themes_group.command("list")
+@click.option("--survey", "survey_key", required=True, help="The survey.")
+@click.option("--question", "question_key", help="Only this free-text question.")
+@with_appcontext
+@domain_errors
+def themes_list(survey_key: str, question_key: str | None) -> None:
+    """Show the current themes of a survey's free-text questions.
+
+    \b
+    Example:
+      chorus themes list --survey young-people-11-17
+    """
+    from feedback.services.library import get_survey
+    from feedback.services.themes import current_run, themed_questions
+
+    survey = get_survey(survey_key)
+    for key in [question_key] if question_key else themed_questions(survey):
+        run = current_run(survey, key)
+        if run is None:
+            click.echo(f"{key}: no themes yet (run `chorus themes refresh`)")
+            continue
+        click.echo(f"{key}: {run.n_comments} comments, waves {', '.join(run.wave_keys)}")
+        for theme in sorted(run.themes, key=lambda t: -t.size):
+            mark = " (new)" if theme.is_new else ""
+            click.echo(f"  {theme.share:6.1%}  {theme.size:>5}  {theme.label}{mark}")
+            click.echo(f"          keywords: {', '.join(theme.keywords[:6])}")
+
+
+@main.command()
+@with_appcontext
+def worker() -> None:
+    """Run a background worker for queued jobs (themes), on CHORUS_REDIS_URL.
+
+    \b
+    Example:
+      CHORUS_REDIS_URL=redis://127.0.0.1:6379/0 chorus worker
+    """
+    from redis import Redis
+    from rq import Worker
+
+    from feedback.jobs import QUEUE
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException("set CHORUS_REDIS_URL to run a worker")
+    Worker([QUEUE], connection=Redis.from_url(url)).work()
+
+
 @main.command()
 @click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
 @click.option("--today", "on", callback=_date, help="Pretend today is this date (YYYY-MM-DD).")
+@click.option("--themes-backend", type=click.Choice(["auto", "tfidf", "minilm"]),
+              default="auto", show_default=True,
+              help="How the demo's comments are grouped into themes.")
 @click.option("--no-serve", is_flag=True, help="Create the data and stop.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @with_appcontext
 @domain_errors
-def demo(seed: int, on: dt.date | None, no_serve: bool, host: str, port: int) -> None:
+def demo(seed: int, on: dt.date | None, themes_backend: str, no_serve: bool, host: str,
+         port: int) -> None:
     """Create the database, fill it with synthetic demo data, then serve Chorus.
 
     The demo needs an empty database: point CHORUS_DATABASE_URL or
@@ -354,8 +465,15 @@ def demo(seed: int, on: dt.date | None, no_serve: bool, host: str, port: int) ->
     from feedback.demo import generate_demo, load_demo
 
     database.upgrade()
+    from feedback.services.library import all_surveys
+    from feedback.services.themes import refresh_survey
+
     counts = load_demo(generate_demo(seed, on or today()), seed)
     click.echo("Demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()) + ".")
+    runs = [r for s in all_surveys() for r in refresh_survey(s, backend=themes_backend,
+                                                             seed=seed)]
+    click.echo(f"Themes: {len(runs)} free-text questions grouped "
+               f"({runs[0].run.backend if runs else 'none'}).")
     if not no_serve:
         _serve(host, port)
 

@@ -3,8 +3,9 @@
 from feedback.models.access import Draft, InvitationCode
 from feedback.models.response import Answer, Response
 from feedback.models.survey import Survey, SurveyVersion, Wave, WaveState
+from feedback.models.theme import CommentTheme, Embedding, Theme, ThemeRun
 
 __all__ = [
-    "Answer", "Draft", "InvitationCode", "Response", "Survey", "SurveyVersion", "Wave",
-    "WaveState",
+    "Answer", "CommentTheme", "Draft", "Embedding", "InvitationCode", "Response", "Survey",
+    "SurveyVersion", "Theme", "ThemeRun", "Wave", "WaveState",
 ]

@@ -1,6 +1,7 @@
 """Demo data: repeatable, realistic in shape, and loaded by `chorus demo`."""
 
 import datetime as dt
+from dataclasses import replace
 from collections import Counter, defaultdict
 
 import pytest
@@ -10,7 +11,7 @@ import surveys
 from feedback.demo import comment_bank, generate_demo
 from feedback.demo.plan import DIVERGING_TEAM, STAFF_TEAMS
 from feedback.extensions import db
-from feedback.models import Answer, Response, SurveyVersion, Wave
+from feedback.models import Answer, Response, SurveyVersion, Theme, ThemeRun, Wave
 from surveys import get_type
 from tests.conftest import fresh_database_url, make_app
 
@@ -123,6 +124,11 @@ def table_dump():
         select(Response.idempotency_key, Answer.question_key, Answer.value, Answer.text)
         .join(Answer.response).order_by(Response.idempotency_key, Answer.question_key))
     out["Answer"] = [tuple(a) for a in answers]
+    themes = db.session.execute(
+        select(ThemeRun.survey_id, ThemeRun.question_key, Theme.number, Theme.label,
+               Theme.size, Theme.keywords)
+        .join(Theme.run).order_by(ThemeRun.survey_id, ThemeRun.question_key, Theme.number))
+    out["Theme"] = [tuple(t) for t in themes]
     return out
 
 
@@ -134,7 +140,8 @@ def test_chorus_demo_twice_on_fresh_databases_gives_identical_data(tmp_path_fact
     for run in ("first", "second"):
         app = make_app(fresh_database_url(tmp_path_factory, f"demo_{run}"), tmp_path / run)
         result = app.test_cli_runner().invoke(
-            main, ["demo", "--no-serve", "--seed", "1", "--today", str(TODAY)])
+            main, ["demo", "--no-serve", "--seed", "1", "--today", str(TODAY),
+                   "--themes-backend", "tfidf"])
         assert result.exit_code == 0, result.output
         assert "responses" in result.output
         with app.app_context():
@@ -142,9 +149,14 @@ def test_chorus_demo_twice_on_fresh_databases_gives_identical_data(tmp_path_fact
             db.engine.dispose()
     assert dumps[0] == dumps[1]
     assert len(dumps[0]["Response"]) == len(generate_demo(1, TODAY).responses)
+    assert len({row[:2] for row in dumps[0]["Theme"]}) == 13  # every free-text question
 
 
-def test_demo_refuses_a_database_that_has_responses(runner, app):
-    assert runner.invoke(args=["demo", "--no-serve", "--today", str(TODAY)]).exit_code == 0
-    again = runner.invoke(args=["demo", "--no-serve", "--today", str(TODAY)])
-    assert again.exit_code == 1 and "already has responses" in again.output
+def test_demo_refuses_a_database_that_has_responses(app_ctx, demo):
+    from feedback.demo import load_demo
+    from feedback.services import Conflict
+
+    small = replace(demo, responses=demo.responses[:5])
+    assert load_demo(small, 1)["responses"] == 5
+    with pytest.raises(Conflict, match="already has responses"):
+        load_demo(small, 1)
