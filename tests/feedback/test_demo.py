@@ -1,8 +1,8 @@
 """Demo data: repeatable, realistic in shape, and loaded by `chorus demo`."""
 
 import datetime as dt
-from dataclasses import replace
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select

@@ -109,8 +109,9 @@ def test_a_refit_matches_old_themes_and_keeps_names_people_gave(demo_db):
     db.session.commit()
     result = refresh_question(survey, "support_comments", backend="tfidf", seed=0, refit=True)
     assert result.action == "refitted" and result.run.previous_id == first.id
+    # same seed, same data: the same themes, so the name given to one carries over
     labels = {t.label for t in result.run.themes}
-    assert "Support from my supervising social worker" in labels  # same seed, same data: same themes
+    assert "Support from my supervising social worker" in labels
     assert result.new_themes == () and result.gone_themes == ()
     assert current_run(survey, "support_comments").id == result.run.id
 
