@@ -81,10 +81,7 @@ def start(survey_key: str):
     definition = wave.version.parsed()
     existing = find_draft(wave, _token(wave))
     if existing is not None:  # carry on rather than start again
-        answers = draft_answers(definition, existing)
-        last = (existing.path or [None])[-1]
-        target = next_page(definition, last, answers) or next_page(definition, None, answers)
-        return redirect(url_for(".page", survey_key=survey.key, page_key=target.key))
+        return _carry_on(survey.key, definition, existing)
     code = request.form.get("invitation", "").strip()
     if wave.requires_code and not invitation_is_valid(wave, code):
         message = (gettext("Enter the invitation code you were given") if not code else
@@ -145,6 +142,14 @@ def page(survey_key: str, page_key: str):
         back_url=_back_url(survey.key, draft, page_key),
         is_last=next_page(definition, page_key, answers) is None,
         shows_notice=_first_free_text_page(definition) == page_key)
+
+
+def _carry_on(survey_key: str, definition: Survey, draft: Draft):
+    """To the page after the last one answered (the first page if it was the last)."""
+    answers = draft_answers(definition, draft)
+    last = (draft.path or [None])[-1]
+    target = next_page(definition, last, answers) or next_page(definition, None, answers)
+    return redirect(url_for(".page", survey_key=survey_key, page_key=target.key))
 
 
 def _first_free_text_page(definition: Survey) -> str | None:
@@ -220,11 +225,7 @@ def resume(survey_key: str):
         if found is not None:
             draft, token = found
             _remember(wave, token)
-            definition = wave.version.parsed()
-            answers = draft_answers(definition, draft)
-            last = (draft.path or [None])[-1]
-            target = next_page(definition, last, answers) or next_page(definition, None, answers)
-            return redirect(url_for(".page", survey_key=survey.key, page_key=target.key))
+            return _carry_on(survey.key, wave.version.parsed(), draft)
         error = (gettext("Enter your resume code") if not code else
                  gettext("We cannot find answers saved with that code. Check it and try again."))
     return render_template("respond/resume.html", survey=survey, wave=wave, error=error,
