@@ -1,0 +1,1 @@
+"""Respondent pages driven through real Chromium with Playwright (issue 3)."""
