@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from flask_babel import gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -140,6 +140,8 @@ class QuestionView:
     options: list[Option] = field(default_factory=list)
     error: str = ""
     is_page_heading: bool = False
+    #: the question's language when it is not the page's (for ``lang=``)
+    lang: str = ""
 
     @property
     def key(self) -> str:
@@ -162,6 +164,22 @@ def choice_label(choice: Choice, builtin: bool, language: str) -> str:
 
 def question_views(form: PageForm, questions: list[Question], errors: Mapping[str, str],
                    language: str, translate: Callable[[str], str]) -> list[QuestionView]:
+    """Views of the page's questions, wholly in the survey's ``language``.
+
+    Chorus's own words inside a question (scale labels, error messages) follow
+    the survey's language too, so a question never mixes two languages; the
+    template marks it with ``lang`` when that differs from the page's.
+    """
+    page_language = str(get_locale() or "en")
+    with force_locale(language):
+        views = _question_views(form, questions, errors, language, translate)
+    for view in views:
+        view.lang = language if language != page_language else ""
+    return views
+
+
+def _question_views(form: PageForm, questions: list[Question], errors: Mapping[str, str],
+                    language: str, translate: Callable[[str], str]) -> list[QuestionView]:
     views = []
     for q in questions:
         qtype = get_type(q.type)

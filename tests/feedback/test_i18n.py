@@ -203,3 +203,26 @@ def test_a_survey_without_polish_keeps_its_english_wording(waves, client):
 def test_an_unknown_language_falls_back_to_english(waves, client):
     page = client.get("/s/families-feedback?lang=xx").text
     assert '<html lang="en">' in page and "Tell us how we did" in page
+
+
+def test_an_english_only_survey_on_a_polish_page_is_marked_english_throughout(app_ctx, client):
+    import datetime as dt
+
+    from feedback.extensions import db
+    from feedback.services.clock import today
+    from feedback.services.library import load_library
+    from feedback.services.waves import create_wave
+    from tests.feedback.respondent import csrf_token, start
+
+    load_library()
+    create_wave("staff-annual", "staff-now", "Now", today() - dt.timedelta(days=1),
+                today() + dt.timedelta(days=5))
+    db.session.commit()
+    client.get("/?lang=pl")
+    url = start(client, "staff-annual")
+    html = client.get(url).text
+    assert '<html lang="pl">' in html
+    assert 'lang="en"' in html  # each question says which language it is in
+    assert "Strongly agree" in html or "Social worker" in html
+    sent = client.post(url, data={"action": "continue", "csrf_token": csrf_token(html)})
+    assert "Choose an answer" in sent.text  # the error is in the question's language
