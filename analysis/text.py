@@ -196,7 +196,7 @@ def prepare(text: str) -> str:
 _CORE = _words(
     """
     nothing no none nope nah na nil nada nowt nought zero not idk dunno pass dont don't
-    nothin
+    nothin can't cant cannot
     """
 )
 _FILLER = _words(
@@ -206,7 +206,7 @@ _FILLER = _words(
     honestly absolutely whatsoever just that so comes come mind specific the moment
     present this time other than x xx xxx ok okay lol sorry mention report answer
     applicable a thing single it is there nothing's really much particular in particular
-    have got any
+    have got any idea clue prefer tbh
     """
 )
 _TYPO_TARGETS = ("nothing", "comment", "comments")
@@ -242,9 +242,11 @@ def is_non_answer(text: str) -> bool:
 
     A non-answer has no letters at all ("-", ".", "?", an emoji), or is at
     most eight words, every one of them from a short list of filler words
-    ("really", "to", "add", "thanks", "at", "all"...) and at least one of them
-    a refusal or negation ("nothing", "no", "none", "n/a", "nope", "not",
-    "don't", "idk"...). Small typos of "nothing" and "comment" are forgiven.
+    ("really", "to", "add", "thanks", "at", "all", "think", "idea"...) and at
+    least one of them a refusal or negation ("nothing", "no", "none", "n/a",
+    "nope", "not", "don't", "can't", "idk"...), so "can't think of anything
+    right now", "not that I can think of" and "no idea" are non-answers.
+    Small typos of "nothing" and "comment" are forgiven.
     Answers with any other word ("nothing to improve", "no complaints", "no,
     all good") carry meaning and are *not* non-answers.
 

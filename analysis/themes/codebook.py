@@ -9,7 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .describe import class_tfidf, keywords_for, label_from, pick_quotes, profile_for
+from .describe import (
+    class_tfidf,
+    distinct_rows,
+    keyword_scores,
+    keywords_for,
+    label_from,
+    min_support_for,
+    pick_quotes,
+    profile_for,
+    text_form,
+)
 from .records import NON_ANSWER_ID, SubTheme, Theme
 
 __all__ = ["Grouping", "non_answer_theme", "describe_themes"]
@@ -40,10 +50,30 @@ def _describe(
     texts: Sequence[str], features: np.ndarray, weights: np.ndarray, support: np.ndarray,
     terms: np.ndarray, fallback: str,
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    keywords = keywords_for(weights, support, terms, min_support=2 if len(texts) >= 10 else 1)
+    """Label, keywords and quotes of one group.
+
+    ``weights`` and ``support`` are the group's row of :func:`class_tfidf`
+    computed over distinct comments (see :func:`_distinct_tfidf`).
+    """
+    forms = sorted({text_form(t) for t in texts})
+    n_distinct = len(forms)
+    min_support = min_support_for(n_distinct)
+    scores = keyword_scores(weights, support, n_distinct)
+    keywords = keywords_for(scores, support, terms, min_support=min_support, forms=forms)
     quotes = pick_quotes(texts, features)
-    label = label_from(keywords, fallback=fallback)
+    label = label_from(keywords, fallback=fallback, forms=forms, min_together=min_support)
     return label, keywords, quotes
+
+
+def _distinct_tfidf(
+    texts: Sequence[str], counts: sp.csr_matrix, labels: np.ndarray, n_classes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`class_tfidf` with each distinct comment counted once per class,
+    so a comment repeated many times does not make its rare phrases keywords."""
+    keep = distinct_rows(texts, labels)
+    if len(keep) == 0:
+        return class_tfidf(counts, labels, n_classes)
+    return class_tfidf(counts[keep], labels[keep], n_classes)
 
 
 def _subthemes(group: Grouping, members: np.ndarray, theme_id: int) -> tuple[SubTheme, ...]:
@@ -51,7 +81,8 @@ def _subthemes(group: Grouping, members: np.ndarray, theme_id: int) -> tuple[Sub
     n_sub = int(sublabels.max()) + 1 if len(sublabels) else 0
     if n_sub < 2:
         return ()
-    weights, support = class_tfidf(group.counts[members], sublabels, n_sub)
+    member_texts = [group.texts[int(i)] for i in members]
+    weights, support = _distinct_tfidf(member_texts, group.counts[members], sublabels, n_sub)
     records = []
     for sub_id in range(n_sub):
         rows = members[sublabels == sub_id]
@@ -69,15 +100,21 @@ def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
     """One :class:`Theme` per cluster of ``group``, in id order.
 
     ``n_total`` is the number of comments fitted, non-answers included, and
-    is the base of each theme's ``share``.
+    is the base of each theme's ``share``. Keywords and labels count each
+    distinct comment once; the stored ``profile`` (used to match themes
+    across waves) keeps the plain class-based TF-IDF of all comments.
     """
-    weights, support = class_tfidf(group.counts, group.labels, group.n_themes)
+    weights, _ = class_tfidf(group.counts, group.labels, group.n_themes)
+    distinct_weights, distinct_support = _distinct_tfidf(
+        group.texts, group.counts, group.labels, group.n_themes
+    )
     themes = []
     for theme_id in range(group.n_themes):
         members = np.flatnonzero(group.labels == theme_id)
         label, keywords, quotes = _describe(
-            [group.texts[int(i)] for i in members], group.features[members], weights[theme_id],
-            support[theme_id], group.terms, fallback=f"Theme {theme_id}",
+            [group.texts[int(i)] for i in members], group.features[members],
+            distinct_weights[theme_id], distinct_support[theme_id], group.terms,
+            fallback=f"Theme {theme_id}",
         )
         centre = group.centroid_features[members].mean(axis=0)
         norm = float(np.linalg.norm(centre))

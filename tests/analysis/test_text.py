@@ -109,7 +109,9 @@ def test_prepare_normalises_then_redacts():
      "N/A", "n.a.", "na", "none", "None.", "no comment", "No comments", "nothing to add",
      "Nothing to add.", "nope", "Nope 😀", "not really", "Not really.", "-", ".", "...", "?",
      "😀", "", "   ", "I don't know", "Not sure?", "nothing at all", "no thanks",
-     "Nothing else to say", "nothing x"],
+     "Nothing else to say", "nothing x", "Can't think of anything right now",
+     "can't think of anything", "cant think of anything", "Not that I can think of.",
+     "nothing I can think of", "No idea", "no idea tbh", "Prefer not to say"],
 )
 def test_non_answers(text):
     assert is_non_answer(text)
@@ -119,7 +121,9 @@ def test_non_answers(text):
     "text",
     ["Nothing to improve", "No complaints", "No, all good", "None of the staff listened",
      "Thank you", "nothing works", "No one listens to me", "Not enough activities",
-     "nothing nothing nothing nothing nothing nothing nothing nothing nothing"],
+     "nothing nothing nothing nothing nothing nothing nothing nothing nothing",
+     "Can't get hold of my social worker", "I can't think straight in meetings",
+     "No idea who my PA is", "cannot see my family"],
 )
 def test_answers_are_not_non_answers(text):
     assert not is_non_answer(text)
