@@ -20,8 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def _path(page) -> str:
-    """The page's path. After an error link is followed its #fragment rides along on every
-    later page (forms post to the document URL and redirects keep the fragment)."""
+    """The page's path, without a query or a #fragment left by an error link."""
     return re.split(r"[?#]", page.url)[0]
 
 
@@ -29,8 +28,9 @@ def _page_key(page) -> str:
     return _path(page).rsplit("/q/", 1)[-1]
 
 
-@pytest.mark.parametrize("survey_key", ["young-people-4-7", "young-people-8-11",
-                                        "families-feedback"])
+@pytest.mark.parametrize("survey_key", [
+    "young-people-4-7", "young-people-8-11", "young-people-11-17", "care-leavers",
+    "families-feedback", "foster-carers"])  # staff-annual: its own test below
 def test_survey_can_be_completed_with_the_keyboard_alone(server, page, survey_key):
     start_by_keyboard(page, survey_key)
     chosen = walk_by_keyboard(page)

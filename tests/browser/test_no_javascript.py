@@ -38,3 +38,12 @@ def test_the_no_javascript_context_really_has_no_javascript(server, nojs_page):
     nojs_page.set_content("<p id=x>before</p><script>document.getElementById('x')"
                           ".textContent = 'after'</script>")
     assert nojs_page.locator("#x").inner_text() == "before"
+
+
+@pytest.mark.parametrize("survey_key", ["young-people-4-7", "young-people-11-17",
+                                        "care-leavers", "families-feedback", "foster-carers"])
+def test_every_other_survey_without_javascript(server, nojs_page, survey_key):
+    chosen, _ = walk_by_mouse(nojs_page, survey_key)
+
+    assert is_thanks(nojs_page)
+    assert_stored(server, chosen)
