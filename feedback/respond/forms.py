@@ -148,6 +148,12 @@ class QuestionView:
         return self.question.key
 
     @property
+    def summary_link(self) -> tuple[str, str]:
+        """Where the error summary links to (the first input) and what it says."""
+        anchor = f"{self.key}-day" if self.macro == "date" else self.key
+        return anchor, self.error
+
+    @property
     def selected(self) -> set[str]:
         data = self.field.data
         if isinstance(data, list):

@@ -26,7 +26,7 @@ from feedback.services.access import (
 from feedback.services.clock import today
 from feedback.services.library import get_survey
 from feedback.services.responses import store_response
-from surveys import Survey, validate_answers
+from surveys import Survey, get_type, validate_answers
 from surveys.pages import estimated_minutes, next_page, page_position, plan_pages
 
 
@@ -153,8 +153,6 @@ def _carry_on(survey_key: str, definition: Survey, draft: Draft):
 
 
 def _first_free_text_page(definition: Survey) -> str | None:
-    from surveys import get_type
-
     for p in plan_pages(definition):
         if any(get_type(q.type).free_text for q in p.questions):
             return p.key
