@@ -7,10 +7,10 @@ that say nothing ("n/a", "nothing to add", "-") are recognised by rule
 (:func:`is_non_answer`) so that they are counted as their own group instead
 of being clustered.
 
-The rules are deliberately plain regular expressions: they are easy to read,
-to test with explicit examples and to extend, and they never send text
-anywhere. They will miss some names written in lower case; see
-:func:`redact`.
+Redaction itself lives in :mod:`analysis.redaction` and is re-exported
+here. The rules are deliberately plain regular expressions: they are easy to
+read, to test with explicit examples and to extend, and they never send text
+anywhere. What they catch and miss is in ``docs/redaction.md``.
 """
 
 from __future__ import annotations
@@ -19,25 +19,20 @@ import hashlib
 import re
 import unicodedata
 
+from analysis.redaction import PLACEHOLDERS, RedactionSpan, redact, redact_spans
+
 __all__ = [
     "PLACEHOLDERS",
     "STOP_WORDS",
+    "RedactionSpan",
     "is_non_answer",
     "normalise",
     "prepare",
     "redact",
+    "redact_spans",
     "text_key",
     "tfidf_preprocess",
 ]
-
-#: The placeholders :func:`redact` writes, by kind of personal detail.
-PLACEHOLDERS: dict[str, str] = {
-    "name": "[name]",
-    "phone": "[phone]",
-    "email": "[email]",
-    "postcode": "[postcode]",
-    "dob": "[date of birth]",
-}
 
 
 def _words(block: str) -> frozenset[str]:
@@ -76,113 +71,7 @@ def text_key(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
-# --- redaction ---------------------------------------------------------------
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# UK numbers: 0 or +44 / 0044, then 9-10 more digits in groups; area codes may
-# sit in brackets. Childline's "0800 1111" is 8 digits and is left alone.
-_PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)44\s?(?:\(0\)\s?)?|\(?0)"
-    r"\d{2,4}\)?(?:[\s-]?\d){6,8}(?!\d)"
-)
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
-_MONTHS = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
-)
-_DATE = (
-    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?(?:,?\s+\d{{2,4}})?"
-    rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?)"
-)
-_DOB = re.compile(
-    r"(?P<cue>\b(?:d\.?o\.?b\.?|date of birth|birthday|born)"
-    r"(?:\s+(?:is|was|on|:))*[\s:,-]*)" + _DATE,
-    re.IGNORECASE,
-)
-_ROLES = (
-    r"social worker|foster carers?|foster (?:mum|mom|dad|parents?)|carers?|key ?worker"
-    r"|support worker|personal adviser|personal advisor|pa|iro|advocate|mentor|teacher"
-    r"|therapist|worker|counsellor|nurse|doctor|manager|sw"
-)
-_ROLE_CUE = rf"\b(?:my|our|his|her|their|the)\s+(?:new\s+|old\s+)?(?:{_ROLES})(?:\s+is|\s+was|,)?"
-_NAME_CUE = r"\b(?:called|named|name is|name's|names are|known as)"
-_CAP_NAME = r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?"
-_ROLE_NAME = re.compile(rf"(?P<cue>{_ROLE_CUE}\s+)(?P<name>{_CAP_NAME})", re.IGNORECASE)
-_CALLED_NAME = re.compile(rf"(?P<cue>{_NAME_CUE}\s+)(?P<name>{_CAP_NAME})", re.IGNORECASE)
-_MASKED = re.compile(r"\bX{3,}\b")  # names already masked at source, as in the NHS data
-
-# Words that follow a cue but are not names, checked case-insensitively, because
-# respondents often type "My Social Worker Is Great" or all in lower case.
-_NOT_NAMES = _words(
-    """
-    a an the and but or so is was are were has had have does did do will would can could
-    should may might must never always not no just really very too also still again now
-    then who which that this these those when where why how what i me my we us our you
-    your he him his she her they them their it its to of in on at by for with from about
-    as if than because helps helped listens listened said says told tells came comes
-    come went goes go gets got makes made takes took gives gave calls called rings rang
-    visits visited sees saw knows knew understands cares cared explained explains left
-    leaves changed changes keeps kept tries tried wants wanted needs needed thinks
-    thought feels felt lets let asked asks back police social services school ambulance
-    hospital
-    """
-)
-
-
-def _case_tells_names(text: str) -> bool:
-    """False when capitals say nothing: text all in lower case or In Title Case."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1]
-    if not any(ch.isupper() for ch in text) or not words:
-        return False
-    capitalised = sum(w[0].isupper() for w in words)
-    return len(words) < 3 or capitalised / len(words) < 0.8
-
-
-def _name_replacer(match: re.Match[str]) -> str:
-    informative = _case_tells_names(match.string)
-    cue = match.group("cue")
-    if not informative and re.search(r"(?:\bis|\bwas|,)\s*$", cue, re.IGNORECASE):
-        # "my social worker is great": without capitals to go by, only the
-        # word straight after the cue is taken as a name.
-        return match.group(0)
-    kept: list[str] = []
-    for word in match.group("name").split():
-        if word.lower() in _NOT_NAMES or (informative and not word[0].isupper()):
-            break
-        kept.append(word)
-        if not informative:
-            break
-    if not kept:
-        return match.group(0)
-    rest = match.group("name")[len(" ".join(kept)) :]
-    return cue + PLACEHOLDERS["name"] + rest
-
-
-def redact(text: str) -> str:
-    """Replace personal details in ``text`` with placeholders.
-
-    Replaced, in this order: email addresses (``[email]``), dates of birth
-    after a cue such as "DOB", "born on" or "date of birth"
-    (``[date of birth]``), UK phone numbers in the usual formats
-    (``[phone]``), UK postcodes (``[postcode]``), and names after a cue such
-    as "my social worker", "my foster carer", "called" or "named"
-    (``[name]``). A name is one or two words that start with a capital
-    letter; in a comment written wholly in lower case the word after a cue is
-    taken as a name unless it is a common word ("my social worker is...").
-    Names written in lower case inside mixed-case text are not caught.
-
-    Examples
-    --------
-    >>> redact("My social worker Sarah Jones rang me on 07700 900123")
-    'My social worker [name] rang me on [phone]'
-    """
-    text = _EMAIL.sub(PLACEHOLDERS["email"], text)
-    text = _DOB.sub(lambda m: m.group("cue") + PLACEHOLDERS["dob"], text)
-    text = _PHONE.sub(PLACEHOLDERS["phone"], text)
-    text = _POSTCODE.sub(PLACEHOLDERS["postcode"], text)
-    text = _ROLE_NAME.sub(_name_replacer, text)
-    text = _CALLED_NAME.sub(_name_replacer, text)
-    return _MASKED.sub(PLACEHOLDERS["name"], text)
+# --- preparation -------------------------------------------------------------
 
 
 def prepare(text: str) -> str:
@@ -287,7 +176,7 @@ STOP_WORDS: frozenset[str] = _words(
     """
 ) | frozenset(PLACEHOLDERS.values())
 
-_PLACEHOLDER = re.compile(r"\[(?:name|phone|email|postcode|date of birth)\]")
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 
 
 def tfidf_preprocess(text: str) -> str:
