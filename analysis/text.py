@@ -85,7 +85,7 @@ def prepare(text: str) -> str:
 _CORE = _words(
     """
     nothing no none nope nah na nil nada nowt nought zero not idk dunno pass dont don't
-    nothin can't cant cannot
+    nothin can't cant cannot idc
     """
 )
 _FILLER = _words(
@@ -95,7 +95,7 @@ _FILLER = _words(
     honestly absolutely whatsoever just that so comes come mind specific the moment
     present this time other than x xx xxx ok okay lol sorry mention report answer
     applicable a thing single it is there nothing's really much particular in particular
-    have got any idea clue prefer tbh
+    have got any idea clue prefer tbh bothered
     """
 )
 _TYPO_TARGETS = ("nothing", "comment", "comments")

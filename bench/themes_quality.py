@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis.text import is_non_answer, prepare  # noqa: E402
 from analysis.themes import (  # noqa: E402
     NON_ANSWER_ID,
+    FileEmbeddingCache,
     InMemoryEmbeddingCache,
     ThemeClusterer,
 )
@@ -54,12 +55,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stability", action="store_true",
                         help="also fit with seed+1 and print the ARI between the two fits")
     parser.add_argument("--tfidf-weight", type=float, default=None)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep MiniLM embeddings in this .npz file between runs "
+                        "(default: in memory, so every run is a cold fit)")
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     args = parser.parse_args(argv)
+    if args.backend != "tfidf":
+        import torch
+
+        torch.set_num_threads(args.threads)
 
     texts, truth = read_labelled(args.data)
     n_non = sum(is_non_answer(prepare(t)) for t in texts)
     n_themes = None if args.k is None else max(1, args.k - (1 if n_non else 0))
-    cache = InMemoryEmbeddingCache()
+    cache = InMemoryEmbeddingCache() if args.cache is None else FileEmbeddingCache(args.cache)
     params: dict = {"n_themes": n_themes, "backend": args.backend, "cache": cache}
     if args.tfidf_weight is not None:
         params["tfidf_weight"] = args.tfidf_weight
@@ -80,8 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"unassigned      {int((labels < NON_ANSWER_ID).sum())}")
     print(f"NMI             {nmi:.3f}" + (f"   (target >= {target})" if target else ""))
     print(f"ARI             {ari:.3f}")
-    print(f"wall time       {wall:.1f} s (cold cache, including embedding)")
-    print(f"embedding       {model.embedding_seconds_:.1f} s for {model.n_embedded_} comments")
+    print(f"wall time       {wall:.1f} s ({'cold' if model.n_embedded_ else 'warm'} cache, "
+          "including embedding)")
+    rate = (f", {model.n_embedded_ / model.embedding_seconds_:.0f} comments/s "
+            f"on {args.threads} threads") if model.n_embedded_ else ""
+    print(f"embedding       {model.embedding_seconds_:.1f} s for {model.n_embedded_} comments"
+          + rate)
     print(f"clustering etc. {wall - model.embedding_seconds_:.1f} s")
     for theme in model.themes_[:12]:
         print(f"  [{theme.id:>3}] {theme.size:>5} {theme.label}")

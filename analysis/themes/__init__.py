@@ -12,7 +12,7 @@ the ids and names of themes that are still there. See ``docs/themes.md``.
 """
 
 from .backends import BACKENDS, minilm_available
-from .cache import EmbeddingCache, InMemoryEmbeddingCache
+from .cache import EmbeddingCache, FileEmbeddingCache, InMemoryEmbeddingCache
 from .estimator import ThemeClusterer
 from .matching import carry_over, match_themes, similarity_matrix, stability_score
 from .records import NON_ANSWER_ID, SubTheme, Theme, ThemeMatch
@@ -21,6 +21,7 @@ __all__ = [
     "BACKENDS",
     "NON_ANSWER_ID",
     "EmbeddingCache",
+    "FileEmbeddingCache",
     "InMemoryEmbeddingCache",
     "SubTheme",
     "Theme",

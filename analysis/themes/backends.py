@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -26,13 +27,57 @@ from analysis.text import STOP_WORDS, text_key, tfidf_preprocess
 
 from .cache import EmbeddingCache
 
-__all__ = ["BACKENDS", "MiniLMEmbedder", "TextFeatures", "minilm_available", "resolve_backend"]
+__all__ = [
+    "BACKENDS",
+    "MiniLMEmbedder",
+    "TextFeatures",
+    "lead_clause",
+    "minilm_available",
+    "resolve_backend",
+]
 
 #: The backends a :class:`~analysis.themes.ThemeClusterer` accepts.
 BACKENDS = ("auto", "tfidf", "minilm")
 
 # Words of two or more characters, keeping inner apostrophes ("didn't").
 TOKEN_PATTERN = r"(?u)\b\w[\w']*\w\b"
+
+
+# A clause ends at sentence punctuation, or at a comma, colon or dash after a word.
+_CLAUSE_END = re.compile(r"(?<=[^\W\d_])\s*[,:;.!?\-–—]+\s+|\s*[.;!?]+\s*")
+_LETTER = re.compile(r"[^\W\d_]")
+#: Longest first clause (in words) that :func:`lead_clause` returns.
+LEAD_WORDS = 4
+# Openers that are not the point: "Honestly, ...", "For me, ...", "Overall, ...".
+_OPENERS = frozenset(
+    ["honestly", "really", "personally", "overall", "generally", "basically", "for", "me",
+     "i", "think", "to", "be", "honest", "tbh", "well", "so", "yes", "yeah", "ok", "okay",
+     "thanks", "thank", "you", "hi", "hello", "also", "just", "and", "but", "um", "erm",
+     "firstly", "first", "of", "all"]
+)
+
+
+def lead_clause(text: str) -> str | None:
+    """The first clause of ``text`` when it is short and more follows, else None.
+
+    Respondents put their main point first: "Nothing, the staff were lovely"
+    answers "what could be better?" with "nothing", and "Very kind. The food
+    was cold" is mostly about kindness. The minilm backend adds the embedding
+    of this clause to the comment's own.
+
+    Examples
+    --------
+    >>> lead_clause("Nothing, the staff were lovely.")
+    'Nothing'
+    >>> lead_clause("No. Everything was fine"), lead_clause("Honestly, it was fine")
+    ('No', None)
+    """
+    parts = [part.strip() for part in _CLAUSE_END.split(text) if _LETTER.search(part)]
+    if len(parts) < 2 or len(parts[0].split()) > LEAD_WORDS:
+        return None
+    if set(parts[0].lower().split()) <= _OPENERS:
+        return None
+    return parts[0]
 
 
 def minilm_available() -> bool:

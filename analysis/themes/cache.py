@@ -9,12 +9,15 @@ default. One cache holds the vectors of one model.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["EmbeddingCache", "InMemoryEmbeddingCache"]
+__all__ = ["EmbeddingCache", "FileEmbeddingCache", "InMemoryEmbeddingCache"]
 
 
 @runtime_checkable
@@ -62,3 +65,37 @@ class InMemoryEmbeddingCache:
             stored = np.array(vector, dtype=np.float32)
             stored.flags.writeable = False
             self._vectors[key] = stored
+
+
+class FileEmbeddingCache(InMemoryEmbeddingCache):
+    """An :class:`EmbeddingCache` kept in one ``.npz`` file, for benchmarks and
+    scripts that re-fit the same comments across processes.
+
+    The file is read when the cache is created and rewritten (atomically) by
+    every :meth:`put_many`; it holds two arrays, ``keys`` and ``vectors``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; created (with its directory) on the first write.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.path = Path(path)
+        if self.path.exists():
+            with np.load(self.path, allow_pickle=False) as stored:
+                super().put_many(dict(zip(stored["keys"].tolist(), stored["vectors"],
+                                          strict=True)))
+
+    def put_many(self, mapping: Mapping[str, np.ndarray]) -> None:
+        """Store vectors and rewrite the file."""
+        super().put_many(mapping)
+        if not mapping:
+            return
+        keys = sorted(self._vectors)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".npz")
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, keys=np.array(keys), vectors=np.vstack([self._vectors[k] for k in keys]))
+        os.replace(temporary, self.path)

@@ -24,6 +24,9 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+#: Largest share of the rows one theme may hold before it is split.
+CATCH_ALL = 0.25
+
 __all__ = ["ThemeSplit", "choose_n_themes", "count_distinct", "split_into_themes", "split_theme"]
 
 
@@ -61,7 +64,9 @@ class ThemeSplit:
 
 def _fine_clusters(features: np.ndarray, n_fine: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     model = KMeans(n_fine, n_init=1, random_state=seed).fit(features)
-    return model.labels_, model.cluster_centers_
+    # With many repeated rows k-means can leave clusters empty; drop them.
+    used, labels = np.unique(model.labels_, return_inverse=True)
+    return labels, model.cluster_centers_[used]
 
 
 def _cuts(centres: np.ndarray, candidates: Sequence[int]) -> dict[int, np.ndarray]:
@@ -123,6 +128,7 @@ def split_into_themes(
         Seed of every random step.
     """
     fine_labels, centres = _fine_clusters(features, n_fine, seed)
+    candidates = sorted({min(k, len(centres)) for k in candidates})
     cuts = _cuts(centres, candidates)
     k = candidates[0]
     if len(candidates) > 1:
@@ -130,11 +136,51 @@ def split_into_themes(
     merged = cuts[k]
     init = np.vstack([features[merged[fine_labels] == j].mean(axis=0) for j in range(k)])
     model = KMeans(k, init=init, n_init=1, random_state=seed).fit(features)
+    model = _break_up_catch_all(features, model, seed)
     sizes = np.bincount(model.labels_, minlength=k)
     order = np.argsort(-sizes, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(k)
     return ThemeSplit(rank[model.labels_], model, order)
+
+
+def _break_up_catch_all(features: np.ndarray, model: KMeans, seed: int) -> KMeans:
+    """Split a theme holding more than :data:`CATCH_ALL` of the rows in two,
+    and merge the two themes with the closest centres to keep their number.
+
+    On short or repetitive inputs (a few dozen distinct comments, each said
+    several times), k-means makes tight themes of the repeated comments and
+    leaves one loose theme of everything else, which reads as a heading
+    over a third of the comments. Splitting it and merging the two most
+    similar small themes instead gives themes of more even size. Repeated
+    up to ``k`` times; a step that would not lower the largest share is not
+    taken. The model's centres and labels are updated in place.
+    """
+    k = model.n_clusters
+    for _ in range(k):
+        labels = model.labels_
+        sizes = np.bincount(labels, minlength=k)
+        big = int(np.argmax(sizes))
+        members = np.flatnonzero(labels == big)
+        if k < 3 or sizes[big] <= CATCH_ALL * len(labels) or count_distinct(features[members]) < 2:
+            break
+        halves = KMeans(2, n_init=3, random_state=seed).fit(features[members])
+        centres = normalize(model.cluster_centers_)
+        similarity = centres @ centres.T
+        np.fill_diagonal(similarity, -np.inf)
+        similarity[big, :] = similarity[:, big] = -np.inf
+        a, b = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+        new_labels = labels.copy()
+        new_labels[labels == b] = a
+        new_labels[members] = np.where(halves.labels_ == 0, big, b)
+        new_sizes = np.bincount(new_labels, minlength=k)
+        if new_sizes.max() >= sizes[big]:
+            break
+        model.labels_ = new_labels
+        model.cluster_centers_ = np.vstack(
+            [features[new_labels == j].mean(axis=0) for j in range(k)]
+        ).astype(model.cluster_centers_.dtype)
+    return model
 
 
 def split_theme(

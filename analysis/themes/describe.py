@@ -37,7 +37,12 @@ __all__ = [
 # say a lot, so they may appear in two-word keywords only.
 _WEAK_ALONE = frozenset(
     ["not", "no", "nor", "all", "more", "less", "too", "very", "every", "any", "some",
-     "only", "never", "much", "many", "don't", "didn't", "can't", "won't", "wasn't"]
+     "only", "never", "much", "many", "don't", "didn't", "can't", "won't", "wasn't",
+     # linking words and common verbs: "Let", "Instead", "Near" are not themes
+     "let", "till", "until", "instead", "though", "even", "aside", "anywhere", "near",
+     "close", "still", "back", "now", "yet", "ever", "always", "sometimes", "without",
+     "because", "else", "around", "away", "first", "last", "next", "stay", "tell", "say",
+     "said", "live", "know", "knowing", "want", "wanted", "feel", "able", "well"]
 )
 # Conversational filler that respondents add to anything ("tbh", "please"):
 # never a keyword, alone or in a phrase.

@@ -8,16 +8,18 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.text import is_non_answer, prepare
 
-from .backends import MiniLMEmbedder, TextFeatures, resolve_backend
+from .backends import MiniLMEmbedder, TextFeatures, lead_clause, resolve_backend
 from .cache import EmbeddingCache, InMemoryEmbeddingCache
 from .clustering import ThemeSplit, count_distinct, split_into_themes, split_theme
 from .codebook import Grouping, describe_themes, non_answer_theme
 from .records import NON_ANSWER_ID, Theme
+from .smoothing import NeighbourSmoother
 
 __all__ = ["ThemeClusterer"]
 
@@ -65,6 +67,17 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         the (largest) number of themes, at least 100.
     tfidf_weight : float, default=0.2
         Share of squared length given to the TF-IDF part of a minilm vector.
+    lead_weight : float, default=1.0
+        Weight of the embedding of a comment's short first clause, added to
+        the comment's own embedding (minilm only; see
+        :func:`~analysis.themes.backends.lead_clause`): "Nothing, the staff
+        were lovely" then sits nearer "Nothing to improve". 0 turns it off.
+    n_neighbors : int, default=10
+        Before clustering, each vector is replaced by the mean of its
+        ``n_neighbors`` nearest comments and itself (see
+        :mod:`~analysis.themes.smoothing`). 0 turns smoothing off.
+    smoothing_steps : int, default=2
+        How many times that averaging is repeated.
     max_subthemes : int, default=4
         Most sub-themes per theme.
     min_subtheme_size : int, default=15
@@ -112,6 +125,9 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         random_state: Any = None,
         n_fine_clusters: int | None = None,
         tfidf_weight: float = 0.2,
+        lead_weight: float = 1.0,
+        n_neighbors: int = 10,
+        smoothing_steps: int = 2,
         max_subthemes: int = 4,
         min_subtheme_size: int = 15,
         n_components: int = 100,
@@ -122,6 +138,9 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         self.random_state = random_state
         self.n_fine_clusters = n_fine_clusters
         self.tfidf_weight = tfidf_weight
+        self.lead_weight = lead_weight
+        self.n_neighbors = n_neighbors
+        self.smoothing_steps = smoothing_steps
         self.max_subthemes = max_subthemes
         self.min_subtheme_size = min_subtheme_size
         self.n_components = n_components
@@ -145,6 +164,8 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             raise ValueError(f"tfidf_weight must be in [0, 1), not {self.tfidf_weight!r}")
         if self.max_subthemes < 0 or self.min_subtheme_size < 1:
             raise ValueError("max_subthemes must be >= 0 and min_subtheme_size >= 1")
+        if self.lead_weight < 0 or self.n_neighbors < 0 or self.smoothing_steps < 0:
+            raise ValueError("lead_weight, n_neighbors and smoothing_steps must be >= 0")
 
     def _features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, int, float]:
         """Vectors to cluster, vectors whose means are stored as centroids, and
@@ -152,13 +173,25 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         lexical = self.text_features_.transform(texts)
         if self.backend_ == "tfidf":
             return lexical, lexical, 0, 0.0
-        embedded, n_embedded, seconds = MiniLMEmbedder().embed(texts, self.cache_)
+        embedded, n_embedded, seconds = self._embed(texts)
         if self.tfidf_weight == 0:
             return embedded, embedded, n_embedded, seconds
         combined = np.hstack(
             [np.sqrt(1 - self.tfidf_weight) * embedded, np.sqrt(self.tfidf_weight) * lexical]
         )
         return combined.astype(np.float32), embedded, n_embedded, seconds
+
+    def _embed(self, texts: list[str]) -> tuple[np.ndarray, int, float]:
+        """MiniLM vectors of ``texts``, each with its short first clause's added."""
+        leads = [lead_clause(t) if self.lead_weight > 0 else None for t in texts]
+        with_lead = [i for i, lead in enumerate(leads) if lead is not None]
+        vectors, n_embedded, seconds = MiniLMEmbedder().embed(
+            texts + [str(leads[i]) for i in with_lead], self.cache_
+        )
+        embedded = vectors[: len(texts)]
+        if with_lead:
+            embedded[with_lead] += self.lead_weight * vectors[len(texts) :]
+        return normalize(embedded).astype(np.float32), n_embedded, seconds
 
     def _space(self) -> str:
         if self.backend_ == "minilm":
@@ -226,7 +259,16 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         candidates = self._candidates(len(texts), n_distinct)
         n_fine = self.n_fine_clusters or max(4 * max(candidates), 100)
         n_fine = max(min(n_fine, n_distinct), max(candidates))
-        self.split_ = split_into_themes(features, candidates, n_fine, seed)
+        # A neighbourhood of at most a quarter of an average theme, so small
+        # inputs are not blurred into one point.
+        n_neighbors = min(self.n_neighbors, len(texts) // (4 * max(candidates)))
+        self.smoother_ = NeighbourSmoother(n_neighbors, self.smoothing_steps, seed)
+        smoothed = self.smoother_.fit_transform(features)
+        if n_neighbors > 0:  # averaging can make near-repeats into repeats
+            n_distinct = count_distinct(smoothed)
+            candidates = sorted({min(k, n_distinct) for k in candidates})
+            n_fine = min(n_fine, n_distinct)
+        self.split_ = split_into_themes(smoothed, candidates, n_fine, seed)
         labels = self.split_.labels
         n_themes = int(labels.max()) + 1
         sublabels = np.zeros(len(texts), dtype=int)
@@ -234,7 +276,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             for theme_id in range(n_themes):
                 members = np.flatnonzero(labels == theme_id)
                 sublabels[members] = split_theme(
-                    features[members], seed, self.min_subtheme_size, self.max_subthemes
+                    smoothed[members], seed, self.min_subtheme_size, self.max_subthemes
                 )
         self.labels_[rows] = labels
         self.subtheme_labels_[rows] = sublabels
@@ -273,7 +315,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         answers = [i for i, t in enumerate(items) if not is_non_answer(t)]
         if answers and self.split_ is not None:
             features = self._features([items[i] for i in answers])[0]
-            labels[answers] = self.split_.predict(features)
+            labels[answers] = self.split_.predict(self.smoother_.transform(features))
         return labels
 
     @property
