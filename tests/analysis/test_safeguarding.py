@@ -110,6 +110,72 @@ def test_ordinary_answers_are_not_flagged(screener, text):
     assert screener.screen(text) == Screening(flagged=False, reasons=())
 
 
+# --- general forms added after the first held-out set ---------------------------
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the first held-out set's misses, kept as regression cases
+        ("im holding a knife for someone", "exploitation"),
+        ("they send me horrible messages every night", "bullying"),
+        ("no one washes my clothes and i have no shoes that fit", "neglect"),
+        ("dad goes to the pub and leaves us with no dinner", "neglect"),
+        ("police had to come and find me again last weekend", "going_missing"),
+        ("i lock myself in the bathroom when he comes home", "feeling_unsafe"),
+        ("I was made to do stuff with a man for money", "exploitation"),
+        ("i want to tell someone something but im frightened what will happen", "secrets"),
+        # the same kinds of wording, written differently
+        ("my cousin makes me stash bags under my bed for his mates", "exploitation"),
+        ("i owe them 300 and they keep messaging me", "exploitation"),
+        ("some lad i met on snapchat wants me to meet up", "exploitation"),
+        ("a guy online keeps asking me to send him pics", "sexual_harm"),
+        ("he pulled a blade on me at the park", "harm_from_others"),
+        ("she pushed me down and kicked me", "harm_from_others"),
+        ("they left us outside all night in the cold", "harm_from_others"),
+        ("i cut my hips so nobody sees", "self_harm"),
+        ("im so tired of living", "self_harm"),
+        ("i havent eaten since friday", "neglect"),
+        ("we have not got any warm clothes for winter", "neglect"),
+        ("if i tell my teacher he will hurt me", "secrets"),
+        ("im scared of what he will do", "feeling_unsafe"),
+        ("she says he will kill mum one day", "domestic_abuse"),
+        ("nobody knows where i go at night", "going_missing"),
+    ],
+)
+def test_general_forms_of_wording_no_phrase_anticipated(screener, text, category):
+    assert category in screener.screen(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we had a knife and fork at dinner",
+        "I use a knife to cut the veg when I help cook",
+        "my teacher pushed me to do better in science",
+        "my dad pushes me on the swings",
+        "I got hurt playing rugby but the coach helped me",
+        "I got locked out of my phone",
+        "I'm always hungry after football lol",
+        "it's not safe to leave bikes outside school",
+        "I was cold at night when we went camping",
+        "my mum will kill me if I leave my room messy",
+        "I did something stupid and got a detention",
+        "I go out at night with my mates at weekends",
+        "I'm worried what will happen in my exams",
+        "I push my mum's wheelchair to the shops",
+        "the teacher asked us to send pictures of our project",
+        "I can't sleep because of the noise from the road",
+        "I want to tell you something good, I passed my test",
+        "I cut myself shaving",
+        "I'm scared of what will happen when I leave care",
+        "my carer checks my phone every night",
+        "we talked about knife crime in PSHE",
+    ],
+)
+def test_ordinary_answers_near_the_new_phrases_are_not_flagged(screener, text):
+    assert not screener.screen(text).flagged
+
+
 # --- negation -----------------------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -433,6 +499,23 @@ def test_the_labelled_sets_have_the_promised_shape():
         assert (row["category"] == "") == (row["flag"] == "0"), row["text"]
         assert set(filter(None, row["category"].split(";"))) <= CATEGORIES
     assert not {r["text"] for r in main} & {r["text"] for r in holdout}
+
+
+def test_the_second_held_out_set_has_the_promised_shape():
+    holdout2 = read_set("safeguarding_screen_holdout2.csv")
+    disclosures = [r for r in holdout2 if r["flag"] == "1"]
+    assert len(holdout2) >= 120 and len(disclosures) >= 70
+    for row in holdout2:
+        assert row["flag"] in {"0", "1"}
+        assert (row["category"] == "") == (row["flag"] == "0"), row["text"]
+        assert set(filter(None, row["category"].split(";"))) <= CATEGORIES
+    covered = {c for r in disclosures for c in r["category"].split(";")}
+    assert covered == CATEGORIES
+    texts = {r["text"] for r in holdout2}
+    assert not texts & {r["text"] for r in read_set("safeguarding_screen_holdout.csv")}
+    # Written before the main set was read; two answers came out word for word the same.
+    assert texts & {r["text"] for r in read_set("safeguarding_screen.csv")} == {
+        "im scared to go home after school", "i sleep with a chair against my door"}
 
 
 def test_recall_on_the_main_set_is_at_least_095(screener):
