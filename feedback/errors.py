@@ -11,6 +11,11 @@ def register(app: Flask) -> None:
     def not_found(_e):
         return render_template("errors/404.html"), 404
 
+    @app.errorhandler(429)
+    def too_many_requests(_e):
+        # Flask-Limiter adds Retry-After to this response after the handler.
+        return render_template("errors/429.html"), 429
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_e):
         return render_template("errors/csrf.html"), 400

@@ -1,9 +1,12 @@
 """Extensions, created unbound and bound to the app in the factory."""
 
+from flask_limiter import Limiter
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from feedback.security import client_key
 
 # Constraint names are fixed so that migrations can name what they alter, on
 # SQLite (batch mode) as on PostgreSQL.
@@ -22,3 +25,5 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
+# Limits are set per view from settings (feedback/ratelimit.py); none by default.
+limiter = Limiter(key_func=client_key)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from feedback.extensions import db
 from feedback.i18n import survey_language, translate_message
 from feedback.models import Draft, Response, Wave
+from feedback.ratelimit import count_submission
 from feedback.respond import bp
 from feedback.respond.forms import build_form, question_views, raw_answers
 from feedback.respond.waves import current_wave
@@ -183,6 +184,7 @@ def _redirect_next(survey_key: str, definition: Survey, page_key: str, answers,
     missing = _first_unanswered_required(definition, answers)
     if missing is not None:
         return redirect(url_for(".page", survey_key=survey_key, page_key=missing))
+    count_submission()  # 429 past SUBMISSION_RATE_LIMIT; the draft stays to send later
     try:
         store_response(wave, answers, draft.idempotency_key, today(), draft.language,
                        draft=draft)
