@@ -6,7 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.extensions import db
@@ -67,6 +76,10 @@ class Theme(db.Model):
     profile: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
     is_non_answer: Mapped[bool] = mapped_column(default=False)
     is_new: Mapped[bool] = mapped_column(default=False)
+    #: a person renamed it: a refit keeps this label for the matched theme
+    label_edited: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: merged into this theme number: later comments predicted here go there
+    merged_into: Mapped[int | None]
 
     run: Mapped[ThemeRun] = relationship(back_populates="themes")
 
@@ -82,6 +95,8 @@ class CommentTheme(db.Model):
     answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"))
     theme_number: Mapped[int]
     subtheme_number: Mapped[int] = mapped_column(default=0)
+    #: a person moved the comment here: later updates and refits keep it here
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     answer: Mapped[Answer] = relationship()
 

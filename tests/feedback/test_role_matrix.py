@@ -1,0 +1,111 @@
+"""Every workspace route against every role: the role table in feedback/auth/roles.py
+is the only thing that decides who gets in, and nothing is reachable by accident.
+
+Routes are found by walking the app's URL map, so a page added later is covered
+without touching this file; a route whose argument has no sample value below
+fails the test until one is added.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from feedback.auth.roles import ROLE_PERMISSIONS, required_permission
+from feedback.models import Role
+from tests.conftest import make_app
+from tests.feedback.workspace import make_user, sign_in
+
+#: a value for every URL argument a workspace route may take; they need not exist
+#: (a 404 after the role check still shows the role was let in)
+SAMPLE_ARGUMENTS = {
+    "user_id": 1, "survey_key": "staff-annual", "wave_key": "staff-annual-2025",
+    "question_key": "improve", "theme_number": 1, "number": 1, "run_id": 1, "action_id": 1,
+    "flag_id": 1, "audience": "staff", "key": "staff-annual", "page": 1, "fmt": "csv",
+    "format": "csv", "chart": "agreement", "version": 1, "code": "x", "section_key": "about",
+    "page_key": "about", "index": 0, "team": "north", "kind": "png", "job_id": "x",
+    "answer_id": 1, "response_id": 1, "filename": "chorus.css", "version_number": 1, "position": 0,
+}
+
+#: endpoints outside the role table: signing in is for everyone
+PUBLIC_ENDPOINTS = {"auth.sign_in"}
+#: signing out ends the walk's own session; it has tests of its own (test_auth.py)
+SKIPPED_ENDPOINTS = {"auth.sign_out"}
+
+
+def workspace_rules(app):
+    return sorted((rule for rule in app.url_map.iter_rules()
+                   if rule.rule.startswith("/admin")
+                   and rule.endpoint not in PUBLIC_ENDPOINTS | SKIPPED_ENDPOINTS),
+                  key=lambda rule: rule.rule)
+
+
+def build(app, rule) -> str:
+    missing = [a for a in rule.arguments if a not in SAMPLE_ARGUMENTS]
+    assert not missing, f"add sample values for {missing} (route {rule.rule})"
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{a: SAMPLE_ARGUMENTS[a] for a in rule.arguments})
+
+
+def method_of(rule) -> str:
+    return "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+
+
+@pytest.fixture
+def matrix_app(database_url, tmp_path):
+    # CSRF off so that a POST reaches the role check; CSRF has tests of its own.
+    from tests.conftest import FreshContextClient
+
+    application = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False,
+                           RATELIMIT_ENABLED=False)
+    application.test_client_class = FreshContextClient
+    yield application
+    from feedback.extensions import db
+
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+def test_every_admin_view_declares_one_permission(app):
+    undeclared = [rule.endpoint for rule in workspace_rules(app)
+                  if rule.endpoint.startswith("admin.")
+                  and required_permission(app.view_functions[rule.endpoint]) is None]
+    assert undeclared == []
+
+
+def test_the_workspace_has_pages_for_every_role(app):
+    # Sanity check on the walk below: it must find the areas, or it proves nothing.
+    endpoints = {rule.endpoint for rule in workspace_rules(app)}
+    assert {"admin.home", "admin.users", "admin.audit_log", "auth.change_password"} <= endpoints
+
+
+def test_anyone_not_signed_in_is_sent_to_sign_in(matrix_app):
+    client = matrix_app.test_client()
+    for rule in workspace_rules(matrix_app):
+        response = client.open(build(matrix_app, rule), method=method_of(rule))
+        assert response.status_code == 302, rule.rule
+        assert "/admin/sign-in" in response.location, rule.rule
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_each_role_reaches_exactly_what_its_permissions_allow(matrix_app, role):
+    client = matrix_app.test_client()
+    with matrix_app.app_context():
+        user = make_user(role)
+        sign_in(client, user)
+    allowed = ROLE_PERMISSIONS[role]
+    wrong = []
+    for rule in workspace_rules(matrix_app):
+        view = matrix_app.view_functions[rule.endpoint]
+        permission = required_permission(view)
+        should_enter = permission is None or permission in allowed  # auth.* pages: signed in
+        response = client.open(build(matrix_app, rule), method=method_of(rule))
+        entered = response.status_code not in (401, 403) and not (
+            response.status_code == 302 and "/admin/sign-in" in (response.location or ""))
+        if entered != should_enter or response.status_code >= 500:
+            wrong.append((rule.rule, method_of(rule), response.status_code, should_enter))
+    assert wrong == []
