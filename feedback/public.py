@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from feedback.models import RagStatus
 from feedback.respond.waves import open_surveys
+from feedback.services.actions import published_for
 from feedback.services.clock import today
 from feedback.services.library import all_surveys
 from surveys import Audience
@@ -34,7 +36,8 @@ def you_said(audience: str):
         who = Audience(audience)
     except ValueError:
         abort(404)
-    # Actions are recorded by the participation lead (a later part of Chorus); until
-    # then the page says honestly that there is nothing to show yet.
-    actions: list = []
-    return render_template("public/you_said.html", audience=who, actions=actions)
+    # Only the public wording and the status in words: never owner or evidence.
+    found = published_for(who)
+    doing = [a for a in found if a.status is not RagStatus.BLUE]
+    done = [a for a in found if a.status is RagStatus.BLUE]
+    return render_template("public/you_said.html", audience=who, doing=doing, done=done)
