@@ -9,18 +9,19 @@ old ones (:func:`analysis.themes.carry_over`), reporting new and gone themes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import logging
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from flask import current_app
 from sqlalchemy import func, insert, select
 
-from analysis.themes import NON_ANSWER_ID, ThemeClusterer, carry_over
+from analysis.themes import BACKENDS, NON_ANSWER_ID, ThemeClusterer, carry_over
 from analysis.themes import SubTheme as SubThemeRecord
 from analysis.themes import Theme as ThemeRecord
 from feedback.extensions import db
@@ -34,7 +35,7 @@ from feedback.models import (
     ThemeRun,
     Wave,
 )
-from feedback.services import Conflict
+from feedback.services import Conflict, theme_edits
 from feedback.services.clock import now
 from surveys import get_type
 
@@ -164,10 +165,21 @@ def theme_record(row: Theme) -> ThemeRecord:
 
 # -- refreshing ----------------------------------------------------------------------
 
+#: a queued or running refresh older than this is taken to have died with its worker
+STALE_AFTER = dt.timedelta(hours=2)
+
+
 def refresh_question(survey: Survey, question_key: str, *, refit: bool = False,
-                     backend: str = "auto", seed: int = 0,
-                     n_themes: int | None = None) -> RefreshResult:
-    """Bring the question's themes up to date with its comments."""
+                     backend: str = "auto", seed: int = 0, n_themes: int | None = None,
+                     ticket: ThemeRun | None = None) -> RefreshResult:
+    """Bring the question's themes up to date with its comments.
+
+    People's edits are kept (see :mod:`feedback.services.theme_edits`): an update
+    sends comments predicted for a merged theme to the theme it was merged into,
+    and a refit re-applies names, merges and moved comments. ``ticket`` is a
+    queued run made by :func:`start_refresh`: a fit fills it in, reporting its
+    progress as it goes; an update (which changes the current run) deletes it.
+    """
     if question_key not in themed_questions(survey):
         raise Conflict(f"{survey.key} has no free-text question {question_key!r} "
                        f"(it has: {', '.join(themed_questions(survey)) or 'none'})")
@@ -176,41 +188,91 @@ def refresh_question(survey: Survey, question_key: str, *, refit: bool = False,
     if previous is not None and not refit and previous.model:
         model = load_model(previous.model)
         if model is not None:
-            return _update(previous, model, comments)
-    return _fit(survey, question_key, comments, previous, backend, seed, n_themes)
+            if ticket is not None:
+                _progress(ticket, f"Adding new comments to the themes ({len(comments)} in all)")
+            result = _update(previous, model, comments)
+            if ticket is not None:
+                db.session.delete(ticket)
+                db.session.commit()
+            return result
+    return _fit(survey, question_key, comments, previous, backend, seed, n_themes, ticket)
+
+
+def _progress(run: ThemeRun, words: str) -> None:
+    """Say what the job is doing, where the progress page (another process) can read it."""
+    run.status, run.progress = "running", words[:200]
+    db.session.commit()
 
 
 def _fit(survey: Survey, question_key: str, comments: list[Comment],
          previous: ThemeRun | None, backend: str, seed: int,
-         n_themes: int | None) -> RefreshResult:
-    run = ThemeRun(survey=survey, question_key=question_key, backend=backend,
-                   parameters={"n_themes": n_themes, "random_state": seed},
-                   created_at=now(), status="running", progress="Finding themes",
-                   wave_keys=list(dict.fromkeys(c.wave_key for c in comments)),
-                   n_comments=len(comments), previous_id=previous.id if previous else None)
+         n_themes: int | None, ticket: ThemeRun | None = None) -> RefreshResult:
+    run = ticket if ticket is not None else ThemeRun(survey=survey, question_key=question_key,
+                                                     created_at=now())
+    run.backend, run.parameters = backend, {"n_themes": n_themes, "random_state": seed}
+    run.wave_keys = list(dict.fromkeys(c.wave_key for c in comments))
+    run.n_comments, run.previous_id = len(comments), previous.id if previous else None
+    run.status, run.progress = "running", f"Finding themes in {len(comments)} comments"
     db.session.add(run)
     db.session.flush()
+    if ticket is not None:
+        db.session.commit()
     model = ThemeClusterer(n_themes=n_themes, backend=backend, random_state=seed,
                            cache=DatabaseEmbeddingCache())
     model.fit([c.text for c in comments])
+    if ticket is not None:
+        _progress(run, "Matching the themes with earlier ones and keeping people's edits")
     records, labels = list(model.themes_), [int(x) for x in model.labels_]
+    ids = {r.id: r.id for r in records}
+    if previous is not None and previous.themes:
+        records, ids = _carry_over(previous, records)
+        labels = [ids.get(x, x) for x in labels]
+    run.backend = model.backend_
+    run.parameters = {**run.parameters, "theme_ids": {str(k): v for k, v in ids.items()}}
+    run.themes = [_row(r) for r in records]
+    db.session.flush()
+    _store_assignments(run, comments, labels, [int(x) for x in model.subtheme_labels_])
     new_names: tuple[str, ...] = ()
     gone_names: tuple[str, ...] = ()
     if previous is not None and previous.themes:
-        old = [theme_record(t) for t in previous.themes]
-        records, ids = carry_over(old, records)
-        labels = [ids.get(x, x) for x in labels]
-        kept = {r.id for r in records}
-        new_names = tuple(r.label for r in records if r.is_new)
-        gone_names = tuple(t.label for t in old if t.id not in kept)
-    run.backend = model.backend_
-    run.themes = [_row(r) for r in records]
-    _store_assignments(run, comments, labels, [int(x) for x in model.subtheme_labels_])
+        theme_edits.reapply(previous, run)
+        recount(run)
+        kept = {t.number for t in run.themes if t.merged_into is None}
+        new_names = tuple(t.label for t in run.themes if t.is_new and t.merged_into is None)
+        gone_names = tuple(t.label for t in previous.themes
+                           if t.merged_into is None and t.number not in kept)
     run.model = dump_model(model)
     run.status, run.progress = "done", f"{len(comments)} comments in {model.n_themes_} themes"
     db.session.commit()
     return RefreshResult(run, "refitted" if previous else "fitted", len(comments),
                          new_names, gone_names)
+
+
+def _carry_over(previous: ThemeRun, records: list[ThemeRecord]
+                ) -> tuple[list[ThemeRecord], dict[int, int]]:
+    """Match a new codebook to the previous run's themes (:func:`carry_over`).
+
+    Themes people made by splitting have no centroid or profile, so they take no
+    part in matching (they live on through the comments pinned to them), and new
+    themes are numbered above every number the previous run used, so they never
+    take the number of such a theme. The non-answer group is always -1.
+    """
+    matchable = [theme_record(t) for t in previous.themes
+                 if t.centroid or t.profile or t.is_non_answer]
+    records, ids = carry_over(matchable, records)
+    highest = max(t.number for t in previous.themes)
+    start = max([t.id for t in matchable] + [-1]) + 1
+    shift = max(highest + 1 - start, 0)
+    renumber: dict[int, int] = {}
+    for record in records:
+        if record.is_non_answer:
+            renumber[record.id] = NON_ANSWER_ID
+        elif record.is_new:
+            renumber[record.id] = record.id + shift
+    records = [replace(r, id=renumber.get(r.id, r.id), is_new=r.is_new and not r.is_non_answer)
+               for r in records]
+    ids = {k: renumber.get(v, v) for k, v in ids.items()}
+    return records, ids
 
 
 def _update(run: ThemeRun, model: ThemeClusterer, comments: list[Comment]) -> RefreshResult:
@@ -219,12 +281,14 @@ def _update(run: ThemeRun, model: ThemeClusterer, comments: list[Comment]) -> Re
     fresh = [c for c in comments if c.answer_id not in seen]
     if not fresh:
         return RefreshResult(run, "unchanged", 0)
-    labels = [int(x) for x in model.predict([c.text for c in fresh])]
+    predicted = [int(x) for x in model.predict([c.text for c in fresh])]
+    labels = theme_edits.route_predictions(run, predicted)
     numbers = {t.number for t in run.themes}
     if NON_ANSWER_ID in labels and NON_ANSWER_ID not in numbers:
         run.themes.append(Theme(number=NON_ANSWER_ID, label="Nothing to add", size=0,
                                 share=0.0, is_non_answer=True))
-    _store_assignments(run, fresh, labels, [0] * len(fresh))
+    # which sub-theme a later comment belongs to is not known: none of them
+    _store_assignments(run, fresh, labels, [-1] * len(fresh))
     run.wave_keys = list(dict.fromkeys([*run.wave_keys, *(c.wave_key for c in fresh)]))
     recount(run)
     run.progress = f"{run.n_comments} comments; {len(fresh)} added"
@@ -235,7 +299,7 @@ def _update(run: ThemeRun, model: ThemeClusterer, comments: list[Comment]) -> Re
 def _store_assignments(run: ThemeRun, comments: list[Comment], labels: list[int],
                        sublabels: list[int]) -> None:
     rows = [{"run_id": run.id, "answer_id": c.answer_id, "theme_number": label,
-             "subtheme_number": max(sub, 0)}
+             "subtheme_number": sub}
             for c, label, sub in zip(comments, labels, sublabels, strict=True)]
     if rows:
         db.session.execute(insert(CommentTheme), rows)
@@ -257,3 +321,72 @@ def refresh_survey(survey: Survey, question_key: str | None = None,
                    **options: object) -> list[RefreshResult]:
     keys = [question_key] if question_key else themed_questions(survey)
     return [refresh_question(survey, key, **options) for key in keys]  # type: ignore[arg-type]
+
+
+# -- refreshing from the workspace: a queued run is the ticket ------------------------------
+
+def pending_refresh(survey: Survey, question_key: str) -> ThemeRun | None:
+    """A refresh of the question that is queued or running (and not stale)."""
+    return db.session.scalar(
+        select(ThemeRun).where(ThemeRun.survey_id == survey.id,
+                               ThemeRun.question_key == question_key,
+                               ThemeRun.status.in_(("queued", "running")),
+                               ThemeRun.created_at >= now() - STALE_AFTER)
+        .order_by(ThemeRun.id.desc()).limit(1))
+
+
+def start_refresh(survey: Survey, question_key: str, *, refit: bool = False,
+                  backend: str | None = None, seed: int | None = None) -> ThemeRun:
+    """A queued run standing for a refresh the job queue will do (:func:`run_refresh`).
+
+    A refit uses the backend and seed of the current run unless told otherwise, so
+    themes are compared in the same way as before. Raises :class:`Conflict` when the
+    question has no themes to find or a refresh of it is already under way.
+    """
+    if question_key not in themed_questions(survey):
+        raise Conflict(f"{survey.key} has no free-text question {question_key!r}")
+    if pending_refresh(survey, question_key) is not None:
+        raise Conflict("the themes of this question are already being refreshed")
+    previous = current_run(survey, question_key)
+    if backend is None:
+        backend = previous.backend if previous and previous.backend in BACKENDS else "auto"
+    if seed is None:
+        seed = int((previous.parameters or {}).get("random_state") or 0) if previous else 0
+    ticket = ThemeRun(survey=survey, question_key=question_key, backend=backend,
+                      parameters={"refit": refit, "random_state": seed, "n_themes": None},
+                      created_at=now(), status="queued", progress="Waiting to start",
+                      wave_keys=[], n_comments=0, previous_id=previous.id if previous else None)
+    db.session.add(ticket)
+    db.session.commit()
+    return ticket
+
+
+def run_refresh(run_id: int) -> str:
+    """The job behind :func:`start_refresh`: refresh, recording progress and failure."""
+    ticket = db.session.get(ThemeRun, run_id)
+    if ticket is None or ticket.status != "queued":
+        return f"theme run {run_id} is not waiting to run"
+    options = ticket.parameters or {}
+    _progress(ticket, "Reading the comments")
+    try:
+        result = refresh_question(ticket.survey, ticket.question_key,
+                                  refit=bool(options.get("refit")), backend=ticket.backend,
+                                  seed=int(options.get("random_state") or 0), ticket=ticket)
+    except Exception as e:  # the job must leave a state people can read
+        log.exception("refreshing theme run %s failed", run_id)
+        db.session.rollback()
+        failed = db.session.get(ThemeRun, run_id)
+        if failed is not None:
+            failed.status, failed.progress = "failed", "Stopped with an error"
+            failed.error = f"{type(e).__name__}: {e}"[:1000]
+            db.session.commit()
+        return f"theme run {run_id} failed"
+    return f"{result.run.question_key}: {result.action}, {result.assigned} comments"
+
+
+def fail_refresh(run_id: int, reason: str) -> None:
+    """Mark a queued refresh as failed (its job could not be queued)."""
+    ticket = db.session.get(ThemeRun, run_id)
+    if ticket is not None and ticket.status in ("queued", "running"):
+        ticket.status, ticket.progress, ticket.error = "failed", "Not started", reason
+        db.session.commit()
