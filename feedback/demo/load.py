@@ -10,6 +10,7 @@ from feedback.models import Answer, Response, Wave
 from feedback.services import Conflict
 from feedback.services.library import load_library
 from feedback.services.responses import answer_row
+from feedback.services.safeguarding import screen_unscreened
 from feedback.services.waves import create_wave
 
 
@@ -50,7 +51,9 @@ def load_demo(data: DemoData, seed: int) -> dict[str, int]:
                                     **answer_row(survey.question(key).type, value)})
     if answer_rows:
         db.session.execute(insert(Answer), answer_rows)
+    # Screened as if submitted, so the safeguarding queue has its items too.
+    flagged = screen_unscreened()
     db.session.commit()
     return {"surveys": len(data.surveys), "waves": len(waves), "responses": len(ids),
-            "answers": len(answer_rows)}
+            "answers": len(answer_rows), "safeguarding flags": flagged}
 

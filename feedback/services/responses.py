@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 
 from sqlalchemy import select
@@ -12,7 +13,10 @@ from feedback.extensions import db
 from feedback.models import Answer, Draft, Response, Wave, WaveState
 from feedback.services import Conflict
 from feedback.services.access import use_invitation
+from feedback.services.safeguarding import screen_response
 from surveys import AnswerValue, get_type
+
+log = logging.getLogger(__name__)
 
 
 def answer_row(question_type: str, value: AnswerValue) -> dict[str, object]:
@@ -51,6 +55,8 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
         response.answers.append(Answer(question_key=key,
                                        **answer_row(definition.question(key).type, value)))
     db.session.add(response)
+    # Screened in the same transaction: an acknowledged answer always has its flag.
+    flags = screen_response(response)
     if draft is not None:
         if draft.invitation_hash and not use_invitation(wave, draft.invitation_hash, today):
             db.session.rollback()
@@ -66,4 +72,18 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
         if winner is None:
             raise
         return winner, False
+    if flags:
+        notify_safeguarding_lead()
     return response, True
+
+
+def notify_safeguarding_lead() -> None:
+    """Send the notice of new flags (queued on Redis when configured). The response
+    is already stored: a failure here is logged and retried, never shown to the
+    respondent."""
+    from feedback import jobs
+
+    try:
+        jobs.submit("safeguarding.notify")
+    except Exception:  # noqa: BLE001 - the answer is safe; the notice is retried later
+        log.exception("could not queue the safeguarding notice")
