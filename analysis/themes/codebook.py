@@ -10,15 +10,20 @@ import numpy as np
 import scipy.sparse as sp
 
 from .describe import (
+    LABEL_CHARS,
     class_tfidf,
+    display_case,
     distinct_rows,
+    idea_form,
     keyword_scores,
     keywords_for,
     label_from,
     min_support_for,
+    names_something,
     pick_quotes,
     profile_for,
-    text_form,
+    quote_label,
+    readable_phrases,
 )
 from .records import NON_ANSWER_ID, SubTheme, Theme
 
@@ -55,13 +60,17 @@ def _describe(
     ``weights`` and ``support`` are the group's row of :func:`class_tfidf`
     computed over distinct comments (see :func:`_distinct_tfidf`).
     """
-    forms = sorted({text_form(t) for t in texts})
+    forms = sorted({idea_form(t) for t in texts})
     n_distinct = len(forms)
     min_support = min_support_for(n_distinct)
     scores = keyword_scores(weights, support, n_distinct)
     keywords = keywords_for(scores, support, terms, min_support=min_support, forms=forms)
     quotes = pick_quotes(texts, features)
-    label = label_from(keywords, fallback=fallback, forms=forms, min_together=min_support)
+    phrases = readable_phrases(scores, support, terms, min_support, forms)
+    label = label_from(keywords, "", forms=forms, min_together=min_support, phrases=phrases)
+    if not label and quotes:  # keywords that name nothing: the most central comment
+        label = quote_label(quotes[0], scores, terms)
+    label = display_case(label, texts) if label else fallback
     return label, keywords, quotes
 
 
@@ -96,6 +105,17 @@ def _subthemes(group: Grouping, members: np.ndarray, theme_id: int) -> tuple[Sub
     return tuple(records)
 
 
+def _unique_label(label: str, keywords: Sequence[str], taken: set[str]) -> str:
+    """``label``, or when another theme has it, ``label`` with the first keyword
+    that names something and is not in it ("PA" and "PA and job")."""
+    if label not in taken:
+        return label
+    words = set(label.lower().split())
+    extra = next((k for k in keywords if names_something(k) and not set(k.split()) & words), None)
+    joined = f"{label} and {extra}" if extra else label
+    return joined if len(joined) <= LABEL_CHARS else label
+
+
 def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
     """One :class:`Theme` per cluster of ``group``, in id order.
 
@@ -108,7 +128,7 @@ def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
     distinct_weights, distinct_support = _distinct_tfidf(
         group.texts, group.counts, group.labels, group.n_themes
     )
-    themes = []
+    themes: list[Theme] = []
     for theme_id in range(group.n_themes):
         members = np.flatnonzero(group.labels == theme_id)
         label, keywords, quotes = _describe(
@@ -116,6 +136,7 @@ def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
             distinct_weights[theme_id], distinct_support[theme_id], group.terms,
             fallback=f"Theme {theme_id}",
         )
+        label = _unique_label(label, keywords, {t.label for t in themes})
         centre = group.centroid_features[members].mean(axis=0)
         norm = float(np.linalg.norm(centre))
         themes.append(

@@ -5,31 +5,41 @@ comment pasted nine times counts once), weighted by coverage: the share of
 the theme's distinct comments that use the term. A term therefore ranks high
 when many different people in the theme use it and few outside it do; a rare
 phrase from one repeated comment ("plan vacant") does not. The label is the
-top keyword, joined by the second when the two are used together
-("Caseloads and supervision"). Quotes are picked by maximal marginal
-relevance: each next quote is close to the theme's centre but unlike the
-quotes already picked, and short comments ("Staff", "Good") count for less
-than comments that say something.
+first keyword that names something ("See" gives way to "See mum"), made one
+phrase with a keyword written next to it ("Supervising social worker") or
+joined by a second that many comments use with it ("Caseloads and
+supervision"); failing that, a phrase from the most central comment.
+Quotes are picked by maximal marginal relevance: each next quote is close
+to the theme's centre but unlike the quotes already picked, and short
+comments ("Staff", "Good") count for less than comments that say something.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.text import STOP_WORDS, tfidf_preprocess
+
 __all__ = [
     "class_tfidf",
+    "display_case",
     "distinct_rows",
+    "idea_form",
     "keyword_scores",
     "keywords_for",
     "label_from",
     "min_support_for",
+    "names_something",
     "pick_quotes",
     "profile_for",
+    "quote_label",
+    "readable_phrases",
     "text_form",
 ]
 
@@ -42,7 +52,12 @@ _WEAK_ALONE = frozenset(
      "let", "till", "until", "instead", "though", "even", "aside", "anywhere", "near",
      "close", "still", "back", "now", "yet", "ever", "always", "sometimes", "without",
      "because", "else", "around", "away", "first", "last", "next", "stay", "tell", "say",
-     "said", "live", "know", "knowing", "want", "wanted", "feel", "able", "well"]
+     "said", "live", "know", "knowing", "want", "wanted", "feel", "able", "well",
+     "especially", "just", "also", "mostly", "maybe", "usually", "often", "again",
+     "already", "really", "otherwise", "meant",
+     # negations typed without the apostrophe
+     "dont", "didnt", "cant", "wont", "wasnt", "isnt", "arent", "doesnt", "havent",
+     "hasnt", "couldnt", "aren't", "isn't", "doesn't", "haven't", "hasn't", "couldn't"]
 )
 # Conversational filler that respondents add to anything ("tbh", "please"):
 # never a keyword, alone or in a phrase.
@@ -50,7 +65,7 @@ _FILLER = frozenset(
     ["tbh", "please", "honestly", "thanks", "thank", "ok", "okay", "lol", "actually",
      "think", "like", "im", "thing", "things", "something", "anything", "bit", "lot",
      "go", "goes", "going", "come", "comes", "take", "takes", "give", "gives", "make",
-     "makes", "done", "use"]
+     "makes", "done", "use", "ive", "id", "ill", "youre", "theyre", "theres", "thats"]
 )
 # Terms with these (or with digits) are counts, not topics ("24 three").
 _NUMBER_WORDS = frozenset(
@@ -59,12 +74,66 @@ _NUMBER_WORDS = frozenset(
      "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
      "eighty", "ninety", "hundred", "thousand", "million", "half", "once", "twice"]
 )
+def _word_set(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+# Words that are keywords but do not name a theme alone ("See", "Help", "Long"):
+# the label takes a phrase with them ("see mum", "more help", "long wait") or
+# the next keyword instead.
+_GENERIC = _word_set(
+    """
+    see seen seeing help helped helps helping ask asked asking asks read told getting
+    gets get put start started starting keep keeps kept need needs needed felt find
+    found try tried made making work worked working happen happens happened sort
+    sorted change changed changing stop stopped understand left leave leaving move
+    moved turn look looking matter seem seems used mean means listen listened came
+    went given took call called rang ring rings answer answered sent check
+    checked round catch
+    good great nice better best bad worse long longer new old different clear
+    clearer right easy easier hard harder real proper lovely excellent amazing
+    brilliant happy fine quick quickly straight kind support care service services
+    """
+)
+# Vague words: they name nothing alone, nor in a phrase with each other or a
+# weak word ("every time", "someone else", "few weeks").
+_VAGUE = _word_set(
+    """
+    everyone someone somebody nobody anyone anybody everybody everything people person
+    stuff way ways place part time times year years week weeks day days month months
+    today moment ages while since soon later lots little big same whole other others
+    another each few own there here already far less fewer most just also mostly maybe
+    especially usually often again enough sure small full short ago
+    """
+)
+# Alone or in a phrase, these keep a phrase bridged over a dropped stop word
+# ("not [being] listened"); "because [of a] birthday" is a fragment.
+_NEGATIONS = frozenset(
+    ["not", "no", "nor", "never", "nothing", "without", "don't", "didn't", "can't",
+     "won't", "wasn't", "isn't", "aren't", "doesn't", "haven't", "hasn't", "couldn't",
+     "dont", "didnt", "cant", "wont", "wasnt", "isnt", "arent", "doesnt", "havent",
+     "hasnt", "couldnt"]
+)
+# Openers and sign-offs that do not change what a comment says ("Honestly,
+# ...", "... tbh", "... - thanks"): dropped by :func:`idea_form`.
+_WRAPPER_START = re.compile(
+    r"^(?:(?:honestly|really|personally|overall|basically|to be honest|tbh|i think|"
+    r"for me|well|so|yeah|yes|ok|okay|um|erm|hi|hello)\s+)+"
+)
+_WRAPPER_END = re.compile(r"(?:\s+(?:tbh|thanks|thank you|please|honestly|lol|really|x+))+$")
+# Words that ask for more or less: with a generic word they name a theme
+# ("more help", "no support", "fewer meetings").
+_ASKS = frozenset(["more", "less", "fewer", "no", "not", "never", "better", "faster",
+                   "quicker", "proper", "enough"])
 QUOTE_CHARS = 300
 #: A phrase replaces a single-word keyword it contains when at least this
 #: share of the comments using the word use the phrase.
 PHRASE_SHARE = 0.6
 #: Longest label; a two-keyword label that would be longer keeps one keyword.
 LABEL_CHARS = 40
+#: The second keyword joins the label ("X and Y") only when at least this
+#: share of the theme's distinct comments use it.
+JOIN_SHARE = 0.3
 _TOKEN = re.compile(r"\b\w[\w']*\w\b")  # the TF-IDF token pattern
 _NOT_WORD = re.compile(r"[^\w\s']+")
 
@@ -75,11 +144,20 @@ def text_form(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
+def idea_form(text: str) -> str:
+    """:func:`text_form` without openers and sign-offs that change nothing
+    ("Honestly, fewer cases tbh" and "Fewer cases." match): the form under
+    which comments count as one idea, for the number of themes and keywords."""
+    form = text_form(text)
+    bare = _WRAPPER_END.sub("", _WRAPPER_START.sub("", form))
+    return bare or form
+
+
 def distinct_rows(texts: Sequence[str], labels: np.ndarray | None = None) -> np.ndarray:
-    """Index of the first row of each distinct :func:`text_form` (per label)."""
+    """Index of the first row of each distinct :func:`idea_form` (per label)."""
     seen: dict[tuple[int, str], int] = {}
     for i, text in enumerate(texts):
-        key = (int(labels[i]) if labels is not None else 0, text_form(text))
+        key = (int(labels[i]) if labels is not None else 0, idea_form(text))
         seen.setdefault(key, i)
     return np.array(sorted(seen.values()), dtype=int)
 
@@ -206,7 +284,7 @@ def keywords_for(
             continue  # "times too" and "tbh staff" are fragments
         if any(set(words) == set(p.split()) for p in picked):
             continue  # "food cold" repeats "cold food"
-        bridged_ok = bool(set(words) & _WEAK_ALONE)
+        bridged_ok = bool(set(words) & _NEGATIONS)
         if forms is not None and not bridged_ok and _adjacent_share(words, forms) < 0.5:
             continue
         inside = [p for p in picked if p in words]
@@ -230,33 +308,177 @@ def _uses(term: str, tokens: set[str]) -> bool:
     return set(term.split()) <= tokens
 
 
-def label_from(
-    keywords: Sequence[str], fallback: str, forms: Sequence[str] = (), min_together: int = 1
-) -> str:
-    """A short label from the first keyword and, when they go together, the second.
+def names_something(term: str) -> bool:
+    """Whether ``term`` can name a theme.
 
-    The second keyword joins ("Caseloads and supervision") when at least
-    ``min_together`` of the ``forms`` (the theme's distinct comments), and at
-    least a quarter of those using the second keyword, use both; and when
-    the label stays within :data:`LABEL_CHARS` characters. Without ``forms``
-    the label is the first keyword alone.
+    A single word can unless it is generic ("see", "long", "support"), vague
+    ("nobody", "years"), weak ("not", "because") or filler. A phrase can
+    unless it starts with a weak word that does not ask for something
+    ("every time", "even saying"; "more time" and "not listened" can), ends
+    with a weak word, holds filler or a number, or has only vague and weak
+    words ("few weeks").
     """
-    if not keywords:
-        return fallback
-    label = keywords[0]
-    if len(keywords) > 1 and forms and not set(keywords[1].split()) & set(label.split()):
-        token_sets = [set(_TOKEN.findall(f)) for f in forms]
-        second = keywords[1]
-        with_second = sum(_uses(second, t) for t in token_sets)
-        both = sum(_uses(second, t) and _uses(label, t) for t in token_sets)
-        joined = f"{label} and {second}"
-        if both >= max(min_together, 1) and both >= 0.25 * with_second and (
-            len(joined) <= LABEL_CHARS
+    words = term.split()
+    if not words or _numeric(words) or any(w in _FILLER or w in STOP_WORDS for w in words):
+        return False
+    if len(words) == 1:
+        return words[0] not in _GENERIC | _VAGUE | _WEAK_ALONE
+    first, last = words[0], words[-1]
+    if first in _WEAK_ALONE and first not in _ASKS | _NEGATIONS or last in _WEAK_ALONE:
+        return False
+    return first in _ASKS or any(w not in _VAGUE | _WEAK_ALONE for w in words)
+
+
+def readable_phrases(
+    scores: np.ndarray,
+    support: np.ndarray,
+    terms: np.ndarray,
+    min_support: int = 1,
+    forms: Sequence[str] | None = None,
+    n: int = 30,
+) -> tuple[str, ...]:
+    """The class's best two-word terms, best first: used by ``min_support``
+    comments, words side by side (see :func:`keywords_for`), no filler or
+    number. :func:`label_from` picks from them a phrase for a generic word."""
+    picked: list[str] = []
+    for index in np.argsort(-scores, kind="stable"):
+        if len(picked) >= n or scores[index] <= 0:
+            break
+        words = str(terms[index]).split()
+        if len(words) != 2 or support[index] < min_support or _numeric(words):
+            continue
+        if set(words) & _FILLER or words[-1] in _WEAK_ALONE:
+            continue
+        if forms is not None and not set(words) & _NEGATIONS and (
+            _adjacent_share(words, forms) < 0.5
         ):
-            label = joined
+            continue
+        picked.append(" ".join(words))
+    return tuple(picked)
+
+
+def _side_by_side(first: str, second: str, forms: Sequence[str]) -> str | None:
+    """``first`` and ``second`` as one phrase when most comments using both
+    write them side by side, in either order ("supervising social" and
+    "worker" make "supervising social worker"); else None."""
+    a, b = first.split(), second.split()
+    if set(a) & set(b) or len(a) + len(b) > 4:
+        return None
+    both = [f" {f} " for f in forms if set(a + b) <= set(_TOKEN.findall(f))]
+    if not both:
+        return None
+    for phrase in (f"{first} {second}", f"{second} {first}"):
+        if sum(f" {phrase} " in f for f in both) >= 0.5 * len(both):
+            return phrase
+    return None
+
+
+def label_from(
+    keywords: Sequence[str],
+    fallback: str,
+    forms: Sequence[str] = (),
+    min_together: int = 1,
+    phrases: Sequence[str] = (),
+) -> str:
+    """A short label from the theme's keywords.
+
+    The head is the first keyword that names something (see
+    :func:`names_something`); a generic word before it ("see", "time") is
+    replaced by the best of ``phrases`` containing it ("see mum", "more
+    time"), when there is one. A later keyword (of the next three) that most
+    comments write next to the head is joined into one phrase ("supervising
+    social" and "worker": "Supervising social worker"). Otherwise the next
+    keyword that names something joins with "and" ("Caseloads and
+    supervision") when at least :data:`JOIN_SHARE` of the ``forms`` (the
+    theme's distinct comments) use it, at least ``min_together`` of them and
+    a quarter of those using it use both, and the label stays within
+    :data:`LABEL_CHARS` characters.
+    Without ``forms`` the label is the head alone; without a head, it is
+    ``fallback``.
+    """
+    head, rest = None, list(keywords)
+    for i, keyword in enumerate(keywords):
+        if names_something(keyword):
+            head = keyword
+        elif len(keyword.split()) == 1:
+            head = next(
+                (p for p in phrases if keyword in p.split() and names_something(p)), None
+            )
+        if head is not None:
+            rest = [k for k in keywords[i + 1 :] if k != head]
+            break
+    if head is None:
+        return fallback
+    label = head
+    if forms:
+        merged = next(
+            (m for k in rest[:3]
+             if (names_something(k) or k in _GENERIC) and (m := _side_by_side(head, k, forms))),
+            None,
+        )
+        second = next((k for k in rest[:2] if names_something(k)), None)
+        if merged is not None:
+            label = merged
+        elif second is not None and not set(second.split()) & set(head.split()):
+            token_sets = [set(_TOKEN.findall(f)) for f in forms]
+            with_second = sum(_uses(second, t) for t in token_sets)
+            both = sum(_uses(second, t) and _uses(head, t) for t in token_sets)
+            joined = f"{head} and {second}"
+            if both >= max(min_together, 1) and both >= 0.25 * with_second and (
+                with_second >= JOIN_SHARE * len(forms) and len(joined) <= LABEL_CHARS
+            ):
+                label = joined
     if len(label) > LABEL_CHARS:
         label = label[:LABEL_CHARS].rsplit(" ", 1)[0]
     return label[:1].upper() + label[1:]
+
+
+def quote_label(quote: str, scores: np.ndarray, terms: np.ndarray) -> str:
+    """A label from one comment (the theme's most central) when no keyword
+    names anything: the comment's best term (one or two words side by side)
+    that names something, with most words that are not generic, else its
+    best-scoring term, else its first three
+    words that are not stop words, else its first words."""
+    grams: set[str] = set()
+    content: list[str] = []
+    for clause in re.split(r"[.,;:!?()\-–—]+", quote):  # no phrase across a full stop
+        words = [t for t in _TOKEN.findall(tfidf_preprocess(clause)) if t not in STOP_WORDS]
+        grams |= {" ".join(words[i : i + 2]) for i in range(len(words) - 1)} | set(words)
+        content += words
+    index = {str(t): i for i, t in enumerate(terms) if str(t) in grams}
+    if index:
+        plain = _GENERIC | _VAGUE | _WEAK_ALONE
+        label = max(index, key=lambda t: (
+            names_something(t), sum(w not in plain for w in t.split()), scores[index[t]], t
+        ))
+    else:
+        label = " ".join(content[:3]) or " ".join(quote.split()[:4])
+    label = label[:LABEL_CHARS].rsplit(" ", 1)[0] if len(label) > LABEL_CHARS else label
+    return label[:1].upper() + label[1:]
+
+
+def display_case(label: str, texts: Sequence[str]) -> str:
+    """``label`` with each word written as the comments mostly write it
+    inside a sentence: "Pa" becomes "PA", "christmas" "Christmas", "i" "I".
+    Comments written all in capitals, and the first word of a sentence, do
+    not count."""
+    wanted = {w.lower() for w in label.split()}
+    seen: dict[str, Counter[str]] = {w: Counter() for w in wanted}
+    for text in texts:
+        if text.upper() == text:
+            continue
+        for sentence in re.split(r"[.!?]\s+", text):
+            for word in _TOKEN.findall(sentence)[1:]:
+                if word.lower() in seen:
+                    seen[word.lower()][word] += 1
+    words = []
+    for position, word in enumerate(label.split()):
+        forms = seen.get(word.lower())
+        usual = forms.most_common(1)[0][0] if forms else word.lower()
+        if usual == usual.lower() and position == 0:
+            usual = usual[:1].upper() + usual[1:]
+        words.append(usual)
+    return " ".join(words)
 
 
 def profile_for(

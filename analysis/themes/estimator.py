@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,15 +19,39 @@ from .backends import MiniLMEmbedder, TextFeatures, lead_clause, resolve_backend
 from .cache import EmbeddingCache, InMemoryEmbeddingCache
 from .clustering import ThemeSplit, count_distinct, split_into_themes, split_theme
 from .codebook import Grouping, describe_themes, non_answer_theme
+from .describe import idea_form
 from .records import NON_ANSWER_ID, Theme
 from .smoothing import NeighbourSmoother
 
 __all__ = ["ThemeClusterer"]
 
-#: Range searched for the number of themes when ``n_themes=None``.
+#: Range searched for the number of themes when ``n_themes=None`` on a question
+#: with many distinct comments (at least 144, see :func:`auto_theme_range`).
 AUTO_THEMES = (8, 12)
 #: With ``n_themes=None``, at most one theme per this many answers.
 MIN_THEME_SIZE = 10
+
+
+def auto_theme_range(n_ideas: int, n_answers: int | None = None) -> tuple[int, int]:
+    """Fewest and most themes tried when ``n_themes=None``.
+
+    ``n_ideas`` is the number of distinct answers (by
+    :func:`~analysis.themes.describe.idea_form`: a comment repeated, re-cased
+    or wrapped in "honestly" or "tbh" counts once, as it brings no new idea).
+    The most is ``1.2 * sqrt(n_ideas)`` rounded, at most 12 (and at most one
+    theme per :data:`MIN_THEME_SIZE` answers), so a theme holds a handful of
+    distinct comments on a small question and many on a large one; the
+    fewest is two less, at most 8. 25-35 distinct answers give 4-7 themes,
+    72 give 8-10, 100 or more give 8-12.
+
+    >>> auto_theme_range(25), auto_theme_range(72), auto_theme_range(5000)
+    ((4, 6), (8, 10), (8, 12))
+    """
+    high = min(AUTO_THEMES[1], round(1.2 * math.sqrt(max(n_ideas, 1))))
+    if n_answers is not None:
+        high = min(high, max(1, n_answers // MIN_THEME_SIZE))
+    low = min(AUTO_THEMES[0], max(1, high - 2))
+    return low, high
 
 
 def _as_texts(texts: Iterable[str]) -> list[str]:
@@ -52,9 +77,12 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
     ----------
     n_themes : int or None, default=None
         Number of themes for the answers (the non-answer group comes on
-        top). ``None`` tries every number from 8 to 12 and keeps the one with
-        the best silhouette score; small inputs get at most one theme per 10
-        answers. Never more than the number of distinct answers.
+        top). ``None`` sets a range from the number of *distinct* answers
+        ``d`` (repeats bring no new idea; see :func:`auto_theme_range`): at
+        most ``1.2 * sqrt(d)`` themes and 12, at least two less and at most 8
+        (8-12 from 100 distinct answers, 4-7 for 25-35), and keeps the number
+        in that range with the best silhouette score; never more than one
+        theme per 10 answers, nor more than the distinct answers.
     backend : {"auto", "tfidf", "minilm"}, default="auto"
         ``"tfidf"``: TF-IDF of words and two-word phrases reduced by
         truncated SVD. ``"minilm"``: all-MiniLM-L6-v2 sentence embeddings
@@ -102,6 +130,9 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         the non-answer group if there were any non-answers.
     n_themes_ : int
         Number of themes found in the answers.
+    n_ideas_ : int
+        Number of distinct answers (:func:`~analysis.themes.describe.idea_form`),
+        from which ``n_themes=None`` sets its range.
     backend_ : str
         The backend used, "tfidf" or "minilm".
     n_embedded_ : int
@@ -203,11 +234,12 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             digest.update(np.round(svd.components_, 4).tobytes())
         return f"tfidf:{digest.hexdigest()[:16]}"
 
-    def _candidates(self, n_answers: int, n_distinct: int) -> list[int]:
+    def _candidates(self, texts: list[str], n_distinct: int) -> list[int]:
         if self.n_themes is not None:
             return [min(self.n_themes, n_distinct)]
-        high = min(AUTO_THEMES[1], max(1, n_answers // MIN_THEME_SIZE), n_distinct)
-        return list(range(min(AUTO_THEMES[0], high), high + 1))
+        low, high = auto_theme_range(self.n_ideas_, len(texts))
+        high = min(high, n_distinct)
+        return list(range(min(low, high), high + 1))
 
     def fit(self, texts: Iterable[str], y: None = None) -> ThemeClusterer:
         """Find the themes of ``texts``.
@@ -240,6 +272,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         # moved with random_state would make themes needlessly seed-dependent.
         self.text_features_ = TextFeatures(self.n_components, 0).fit(answer_texts)
         self.split_: ThemeSplit | None = None
+        self.n_ideas_ = len({idea_form(t) for t in answer_texts})
         themes: list[Theme] = []
         if len(answers):
             themes = self._fit_themes(answer_texts, answers, seed, len(items))
@@ -256,7 +289,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             self._features(texts)
         )
         n_distinct = count_distinct(features)
-        candidates = self._candidates(len(texts), n_distinct)
+        candidates = self._candidates(texts, n_distinct)
         n_fine = self.n_fine_clusters or max(4 * max(candidates), 100)
         n_fine = max(min(n_fine, n_distinct), max(candidates))
         # A neighbourhood of at most a quarter of an average theme, so small

@@ -6,13 +6,19 @@ import pytest
 from analysis.themes import NON_ANSWER_ID, ThemeClusterer
 from analysis.themes.describe import (
     LABEL_CHARS,
+    display_case,
     distinct_rows,
+    idea_form,
     keyword_scores,
     keywords_for,
     label_from,
     min_support_for,
+    names_something,
+    quote_label,
+    readable_phrases,
     text_form,
 )
+from analysis.themes.estimator import auto_theme_range
 
 CASELOAD = ["caseload too high", "my caseload is huge", "a cap on my caseload",
             "reduce the caseload", "caseload and supervision"]
@@ -97,6 +103,11 @@ def test_label_joins_the_second_keyword_when_the_two_go_together():
         "Caseloads and supervision")
     apart = ["caseloads", "caseloads too high", "supervision please", "no supervision"]
     assert label_from(("caseloads", "supervision"), "Theme 0", apart, 2) == "Caseloads"
+    # Used by only 1 of 5 comments (under JOIN_SHARE): not part of the label.
+    rare = [*forms, "caseloads are too high"]
+    rare[1] = "gets cancelled, caseloads too high"
+    rare[3] = "no help when caseloads are high"
+    assert label_from(("caseloads", "supervision"), "Theme 0", rare[1:], 1) == "Caseloads"
     assert label_from(("caseloads", "supervision"), "Theme 0") == "Caseloads"
     assert label_from((), "Theme 3", forms) == "Theme 3"
 
@@ -115,3 +126,112 @@ def test_stock_phrases_that_say_nothing_are_non_answers_in_a_fit():
                         "No idea"]
     labels = ThemeClusterer(n_themes=2, backend="tfidf", random_state=0).fit(texts).labels_
     assert labels[-3:].tolist() == [NON_ANSWER_ID] * 3
+
+
+# --- the number of themes from distinct comments ---------------------------------
+
+def test_idea_form_drops_openers_and_sign_offs():
+    assert idea_form("Honestly, fewer cases tbh") == idea_form("Fewer cases.") == "fewer cases"
+    assert idea_form("I think it's lonely - thanks") == "it's lonely"
+    assert idea_form("Thanks") == "thanks"  # nothing left: kept as it is
+
+
+@pytest.mark.parametrize(("n_ideas", "expected"), [
+    (1, (1, 1)), (9, (2, 4)), (25, (4, 6)), (35, (5, 7)), (72, (8, 10)), (100, (8, 12)),
+    (8000, (8, 12)),
+])
+def test_theme_range_grows_with_the_square_root_of_distinct_comments(n_ideas, expected):
+    # high = round(1.2 * sqrt(n)) up to 12; low = high - 2 up to 8
+    assert auto_theme_range(n_ideas) == expected
+
+
+def test_theme_range_is_capped_at_one_theme_per_ten_answers():
+    assert auto_theme_range(30, n_answers=44) == (2, 4)
+
+
+def test_repeats_do_not_add_themes():
+    # 30 distinct comments, each said 10 times (in three spellings): 300 answers.
+    # Counted by answers the range would be 8-12; by ideas it is round(1.2 * sqrt(30)) = 7.
+    topics = ["food", "staff", "parking", "noise", "waiting", "doctor"]
+    ideas = [f"the {topic} was issue {i} here" for topic in topics for i in range(5)]
+    texts = [v for idea in ideas for v in (idea, idea.upper() + ".", f"Honestly, {idea} tbh")]
+    model = ThemeClusterer(backend="tfidf", random_state=0).fit(texts * 3 + ideas)
+    assert model.n_ideas_ == 30
+    assert 5 <= model.n_themes_ <= 7
+
+
+# --- labels ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("term", "names"), [
+    ("caseloads", True), ("see mum", True), ("more help", True), ("not listened", True),
+    ("took months", True), ("see", False), ("long", False), ("nobody", False),
+    ("years", False), ("every time", False), ("first time", False), ("few weeks", False),
+    ("even saying", False), ("because birthday", False), ("dont", False), ("tbh staff", False),
+])
+def test_names_something(term, names):
+    assert names_something(term) is names
+
+
+def test_a_generic_first_keyword_becomes_a_phrase_with_it():
+    # "see" is the top keyword of a theme about contact with family.
+    forms = ["i want to see my mum more", "see mum at weekends", "let me see mum",
+             "see my brother", "contact with my brother"]
+    phrases = ("see mum", "see brother")
+    assert label_from(("see", "brother", "mum"), "", forms, 1, phrases=phrases) == "See mum"
+    # Without a phrase, the next keyword that names something.
+    assert label_from(("see", "brother"), "", forms, 1) == "Brother"
+    # Nothing names anything: the fallback.
+    assert label_from(("see", "every time"), "Theme 2", forms, 1) == "Theme 2"
+
+
+def test_keywords_written_side_by_side_make_one_phrase():
+    forms = ["my supervising social worker is great", "supervising social worker visits",
+             "supervising social worker never rings back", "a worker who listens"]
+    keywords = ("supervising social", "worker", "rings")
+    assert label_from(keywords, "", forms, 2) == "Supervising social worker"
+    forms = ["more pocket money", "more pocket money please", "money for the bus"]
+    assert label_from(("money", "more pocket"), "", forms, 1) == "More pocket money"
+
+
+def test_a_second_keyword_that_names_nothing_does_not_join():
+    forms = ["my pa for years", "pa for years now", "years with the same pa", "pa sorted it"]
+    assert label_from(("pa", "years"), "", forms, 1) == "Pa"
+    forms = ["pa answers my calls", "my pa is annoying", "pa always answers", "pa sorted it"]
+    assert label_from(("pa", "answers"), "", forms, 1) == "Pa answers"  # side by side
+
+
+def test_readable_phrases_skip_bridged_numeric_and_filler_terms():
+    forms = ["i want to see my mum", "see mum more", "plan for vacant posts", "3 weeks tbh",
+             "please see mum"]
+    terms = np.array(["see mum", "plan vacant", "weeks tbh", "24 three", "mum", "see"])
+    scores = np.array([0.5, 0.9, 0.8, 0.7, 0.6, 0.4])
+    support = np.array([3, 2, 2, 2, 3, 3])
+    assert readable_phrases(scores, support, terms, 2, forms) == ("see mum",)
+
+
+def test_display_case_follows_how_comments_write_a_word():
+    texts = ["My PA helped me", "I rang my PA", "pa was great", "WE NEED A PA"]
+    assert display_case("Pa", texts) == "PA"
+    assert display_case("Christmas dinner", ["at Christmas we", "Christmas was fun"]) == (
+        "Christmas dinner")
+    assert display_case("Caseloads", ["Caseloads. Everything follows"]) == "Caseloads"
+
+
+def test_quote_label_takes_the_best_phrase_of_the_central_comment():
+    terms = np.array(["boiler", "boiler fixed", "food vouchers", "getting", "getting boiler"])
+    scores = np.array([0.2, 0.1, 0.3, 0.5, 0.4])
+    quote = "Getting the boiler fixed and food vouchers. Lonely, turn it on."
+    assert quote_label(quote, scores, terms) == "Food vouchers"
+    assert quote_label("Supported accommodation taught me", scores, terms) == (
+        "Supported accommodation taught")
+
+
+def test_no_theme_with_comments_is_called_theme_n():
+    # Every comment differs: no keyword has the support of two comments.
+    texts = ["glow in the dark stars on my ceiling", "my own bed at last",
+             "the cat sleeps on my feet", "sunday dinner with everyone",
+             "cubs on a tuesday", "swimming lessons"]
+    model = ThemeClusterer(n_themes=2, backend="tfidf", random_state=0).fit(texts)
+    labels = [t.label for t in model.themes_]
+    assert all(label and not label.startswith("Theme") for label in labels)
+    assert len(set(labels)) == len(labels)
