@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from feedback import config
+from feedback import config, ratelimit, security
 from feedback.extensions import csrf, db
 from feedback.i18n import (
     LANGUAGES,
@@ -44,30 +44,35 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("SQLALCHEMY_DATABASE_URI") or \
         config.database_uri(app.config["DATABASE_URL"], Path(app.instance_path))
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"]))
+        app.config["SQLALCHEMY_DATABASE_URI"], int(app.config["DATABASE_POOL_SIZE"])))
 
     _configure_logging(app)
     db.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)
+    ratelimit.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language,
                                  survey_language=survey_language)
     app.jinja_env.filters["longdate"] = long_date
     _register_sqlite_pragmas(app)
 
-    from feedback import errors, health, public, respond
+    from feedback import admin, auth, errors, health, policies, public, respond
 
     app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(policies.bp)
     app.register_blueprint(respond.bp)
+    auth.init_app(app)
+    app.register_blueprint(admin.bp)
     errors.register(app)
     return app
 
 
-def _engine_options(uri: str) -> dict[str, Any]:
+def _engine_options(uri: str, pool_size: int = 5) -> dict[str, Any]:
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    return {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": 10}
 
 
 def _register_sqlite_pragmas(app: Flask) -> None:

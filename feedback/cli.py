@@ -421,7 +421,9 @@ def themes_list(survey_key: str, question_key: str | None) -> None:
 @main.command()
 @with_appcontext
 def worker() -> None:
-    """Run a background worker for queued jobs (themes), on CHORUS_REDIS_URL.
+    """Run a background worker for queued jobs (themes, safeguarding notices), on
+    CHORUS_REDIS_URL. It also runs the daily housekeeping at 02:00: retention, stale
+    drafts, and safeguarding notices that could not be sent.
 
     \b
     Example:
@@ -435,7 +437,12 @@ def worker() -> None:
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("set CHORUS_REDIS_URL to run a worker")
-    Worker([QUEUE], connection=Redis.from_url(url)).work()
+    # Daily housekeeping (retention, stale drafts, unsent safeguarding notices) at 02:00.
+    from feedback.jobs import schedule_daily
+
+    schedule_daily(today())
+    schedule_daily(today() + dt.timedelta(days=1))
+    Worker([QUEUE], connection=Redis.from_url(url)).work(with_scheduler=True)
 
 
 @main.command()
@@ -463,6 +470,7 @@ def demo(seed: int, on: dt.date | None, themes_backend: str, no_serve: bool, hos
     """
     from feedback import database
     from feedback.demo import generate_demo, load_demo
+    from feedback.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
 
     database.upgrade()
     from feedback.services.library import all_surveys
@@ -474,6 +482,14 @@ def demo(seed: int, on: dt.date | None, themes_backend: str, no_serve: bool, hos
                                                              seed=seed)]
     click.echo(f"Themes: {len(runs)} free-text questions grouped "
                f"({runs[0].run.backend if runs else 'none'}).")
+    create_demo_accounts()
+    from feedback.demo.actions import create_demo_actions
+
+    click.echo(f"You said, we did: {create_demo_actions(on or today())} actions.")
+    db.session.commit()
+    click.echo(f"Workspace: sign in at http://{host}:{port}/admin/ as "
+               + ", ".join(email for email, *_ in DEMO_ACCOUNTS)
+               + f" (one per role), password {DEMO_PASSWORD}")
     if not no_serve:
         _serve(host, port)
 
@@ -481,15 +497,42 @@ def demo(seed: int, on: dt.date | None, themes_backend: str, no_serve: bool, hos
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn: several worker processes, graceful shutdown.")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Worker processes with --production (default: 2 per CPU core + 1).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Threads per worker with --production.")
+@click.option("--graceful-timeout", type=click.IntRange(1, 600), default=30,
+              show_default=True,
+              help="Seconds requests in flight get to finish after SIGTERM (--production).")
+@click.pass_context
 @with_appcontext
-def serve(host: str, port: int) -> None:
-    """Serve Chorus on HOST:PORT (a single process, for one machine).
+def serve(ctx: click.Context, host: str, port: int, production: bool, workers: int | None,
+          threads: int, graceful_timeout: int) -> None:
+    """Serve Chorus on HOST:PORT: one process, or gunicorn with --production.
+
+    With --production each worker builds its own app and database pool; SIGTERM
+    lets requests in flight finish; the access log has no query strings, bodies,
+    addresses or user agents. Put it behind an HTTPS proxy and set
+    CHORUS_TRUSTED_PROXIES=1.
 
     \b
-    Example:
+    Examples:
       chorus serve --port 8000
+      chorus serve --production --host 0.0.0.0 --port 8000 --workers 4
     """
-    _serve(host, port)
+    if not production:
+        _serve(host, port)
+        return
+    from feedback import serving
+
+    db.engine.dispose()  # no connection of this process is inherited by the workers
+    n = workers or serving.default_workers()
+    click.echo(f"Chorus (production, {n} workers) at http://{host}:{port}/  (SIGTERM to stop)")
+    factory = ctx.ensure_object(ScriptInfo).create_app or create_app
+    serving.serve_production(factory, serving.gunicorn_options(
+        host, port, n, threads, graceful_timeout, current_app.config["LOG_LEVEL"]))
 
 
 def _serve(host: str, port: int) -> None:
@@ -497,3 +540,66 @@ def _serve(host: str, port: int) -> None:
 
     click.echo(f"Chorus is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@domain_errors
+def backup(path: Path) -> None:
+    """Back up the whole database to PATH, a new file. Safe while Chorus runs.
+
+    SQLite is copied with its online backup (a consistent snapshot);
+    PostgreSQL is dumped with pg_dump in its custom format.
+
+    \b
+    Example:
+      chorus backup /var/backups/chorus/chorus-$(date +%F).backup
+    """
+    from feedback.services.backup import backup as make_backup
+
+    make_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    size = path.stat().st_size
+    click.echo(f"Backed up {_safe_url()} to {path} ({size / 1e6:.1f} MB).")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking first.")
+@with_appcontext
+@domain_errors
+def restore(path: Path, yes: bool) -> None:
+    """Replace everything in the database with the backup PATH.
+
+    Anything stored after the backup was made is lost, so it asks first
+    (--yes does not). Requests wait while it runs; a failed PostgreSQL restore
+    changes nothing.
+
+    \b
+    Example:
+      chorus restore /var/backups/chorus/chorus-2026-09-01.backup
+    """
+    from feedback import database
+    from feedback.services.backup import restore as restore_backup
+
+    if not yes:
+        click.confirm(f"Replace everything in {_safe_url()} with {path}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # this process holds no connection while the data is replaced
+    restore_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    click.echo(f"Restored {path} into {_safe_url()}.")
+    if not database.is_up_to_date():
+        click.echo("The backup was made by another version of Chorus: run `chorus init`.")
+
+
+def _register_groups() -> None:
+    # Commands that live with their feature, added here so `chorus --help` lists them.
+    from feedback.auth.cli import users_group
+    from feedback.data_protection_cli import retention_group, safeguarding_group
+
+    main.add_command(users_group)
+    main.add_command(retention_group)
+    main.add_command(safeguarding_group)
+
+
+_register_groups()

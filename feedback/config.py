@@ -49,8 +49,60 @@ SETTINGS: tuple[Setting, ...] = (
             "Phone number of the local out-of-hours social care team, shown on every "
             "respondent page."),
     Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+    Setting("SAFEGUARDING_EMAILS", "",
+            "Who is emailed the moment a free-text answer is flagged (comma-separated). "
+            "The email says where to look, never what was written."),
+    Setting("SMTP_HOST", "",
+            "SMTP server for safeguarding notices. When empty no email is sent; flags still "
+            "reach the queue and its count in the workspace."),
+    Setting("SMTP_PORT", 25, "SMTP server port (587 with SMTP_STARTTLS).", int),
+    Setting("SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS.", _bool),
+    Setting("SMTP_USERNAME", "", "SMTP user name, if the server needs one."),
+    Setting("SMTP_PASSWORD", "", "SMTP password. Keep it in the environment, not in files."),
+    Setting("MAIL_FROM", "chorus@localhost", "The From address of Chorus's emails."),
+    Setting("PUBLIC_URL", "",
+            "The address people reach Chorus at, e.g. https://chorus.council.example, used "
+            "for links in emails. Default: the address of the request."),
+    Setting("SAFEGUARDING_PHRASE_FILES", "",
+            "The service's own phrase files for the safeguarding screen, added to the "
+            "shipped ones (paths separated by commas). See docs/safeguarding.md."),
+    Setting("PRIVACY_CONTROLLER", "Example Council",
+            "The data controller named in the privacy notice."),
+    Setting("PRIVACY_CONTACT", "dataprotection@council.example",
+            "How to contact the data protection officer, in the privacy notice."),
+    Setting("ACCESSIBILITY_CONTACT", "participation@council.example",
+            "Where to report an accessibility problem, in the accessibility statement."),
+    Setting("ADMIN_IDLE_MINUTES", 30,
+            "A workspace session ends after this many minutes without a request (a shared "
+            "office computer left signed in).", int),
+    Setting("ADMIN_SESSION_HOURS", 10,
+            "A workspace session ends this many hours after signing in, however active.", int),
     Setting("SESSION_COOKIE_SECURE", False,
-            "Send cookies over HTTPS only. Turn on in production behind HTTPS.", _bool),
+            "Send cookies over HTTPS only. Turn on in production behind HTTPS. Also sends "
+            "Strict-Transport-Security, so browsers keep to HTTPS for a year.", _bool),
+    Setting("TRUSTED_PROXIES", 0,
+            "How many reverse proxies (load balancer, nginx) stand in front of Chorus and set "
+            "X-Forwarded-For and X-Forwarded-Proto. Rate limits count per client address: "
+            "behind a proxy set this to 1, or every respondent shares the proxy's address. "
+            "Never set it higher than the real number, or clients can choose their own "
+            "address.", int),
+    Setting("DATABASE_POOL_SIZE", 5,
+            "PostgreSQL connections each web process keeps open (up to 10 more in bursts). "
+            "The server needs (pool size + 10) x workers connections at most, within its "
+            "max_connections (100 by default).", int),
+    Setting("RATELIMIT_ENABLED", True,
+            "Apply the rate limits below. Limits are counted per client address (kept only "
+            "as a keyed hash) in Redis when REDIS_URL is set, shared by every worker; "
+            "otherwise in each process's memory. Turn off only for tests and benchmarks.",
+            _bool),
+    Setting("SUBMISSION_RATE_LIMIT", "60 per minute;1000 per hour",
+            "Completed survey submissions allowed from one client address (limits separated "
+            "by ';'). Generous on purpose: a youth group of 30 on one wifi sends within the "
+            "same minute from one address, and a council office's staff share one address "
+            "when the staff survey opens; a script sending junk is still slowed to 60 a "
+            "minute. Pages before the last, and saving, are not counted."),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute;50 per hour",
+            "Sign-in attempts allowed from one client address (limits separated by ';')."),
 )
 
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)

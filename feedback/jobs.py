@@ -7,6 +7,7 @@ environment. Start workers with ``chorus worker``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,8 +29,62 @@ def _refresh_themes(survey_key: str, question_key: str | None = None, **options:
                      for r in results)
 
 
+def _notify_safeguarding() -> str:
+    from feedback.services.safeguarding import notify_new_flags
+
+    return f"{notify_new_flags()} safeguarding item(s) notified"
+
+
+def _run_theme_refresh(run_id: int) -> str:
+    from feedback.services.themes import run_refresh
+
+    return run_refresh(run_id)
+
+
+def _daily() -> str:
+    """Housekeeping once a day: retention, stale drafts, unsent safeguarding notices."""
+    from feedback.services.access import purge_drafts
+    from feedback.services.clock import today
+    from feedback.services.retention import apply_retention
+    from feedback.services.safeguarding import notify_new_flags
+
+    retained = apply_retention(today())
+    drafts = purge_drafts(today())
+    notified = notify_new_flags()
+    if current_app.config.get("REDIS_URL"):
+        schedule_daily(today() + dt.timedelta(days=1))
+    return (f"retention: {retained.total} text(s) deleted; {drafts} draft(s) purged; "
+            f"{notified} safeguarding notice(s) sent")
+
+
 #: job name -> function run inside an app context
-JOBS: dict[str, Callable[..., str]] = {"themes.refresh": _refresh_themes}
+JOBS: dict[str, Callable[..., str]] = {"themes.refresh": _refresh_themes,
+                                       "themes.run": _run_theme_refresh,
+                                       "safeguarding.notify": _notify_safeguarding,
+                                       "daily": _daily}
+
+#: when the daily housekeeping runs, in the service's time zone
+DAILY_AT = dt.time(2, 0)
+
+
+def schedule_daily(day: dt.date) -> str | None:
+    """Queue the daily housekeeping for ``day`` at 02:00 (once, whatever the number of
+    workers: the job id names the day). Needs a worker started with its scheduler,
+    as ``chorus worker`` does. Returns the job id, or None if it was already queued."""
+    from zoneinfo import ZoneInfo
+
+    from redis import Redis
+    from rq import Queue
+    from rq.job import Job
+
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    job_id = f"chorus-daily-{day.isoformat()}"
+    if Job.exists(job_id, connection=connection):
+        return None
+    when = dt.datetime.combine(day, DAILY_AT, ZoneInfo(current_app.config["TIMEZONE"]))
+    Queue(QUEUE, connection=connection).enqueue_at(
+        when, run_job, "daily", {}, job_id=job_id, job_timeout=3600, result_ttl=7 * 86400)
+    return job_id
 
 
 @dataclass(frozen=True)

@@ -69,4 +69,11 @@ class ChorusServer(BaseApplication):  # type: ignore[misc]
 
 def serve_production(factory: Callable[[], Flask], options: Mapping[str, Any]) -> None:
     """Run gunicorn in the foreground until SIGTERM or SIGINT."""
+    # Built once here, before the fork: every worker (and every replacement of a
+    # crashed one) inherits the safeguarding screen and the imported analysis code
+    # instead of spending a second or two of CPU on them at its first request.
+    from analysis.safeguarding import default_screener
+    from feedback import admin  # noqa: F401  (imports the analysis stack)
+
+    default_screener()
     ChorusServer(factory, options).run()

@@ -56,15 +56,21 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def make_app(database_url: str, instance_path, **overrides):
-    settings = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret"}
+    # Tests post many times from 127.0.0.1; tests of the limits turn them back on.
+    settings = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                "RATELIMIT_ENABLED": False}
     settings.update(overrides)
     return create_app(settings, instance_path=instance_path)
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path) -> Iterator:
-    """A fresh app on the session database; every table is emptied afterwards."""
-    application = make_app(database_url, tmp_path / "instance")
+def app(database_url: str, tmp_path, request) -> Iterator:
+    """A fresh app on the session database; every table is emptied afterwards.
+
+    Settings can be changed per test with
+    ``@pytest.mark.parametrize("app", [{"NAME": value}], indirect=True)``.
+    """
+    application = make_app(database_url, tmp_path / "instance", **getattr(request, "param", {}))
     application.test_client_class = FreshContextClient
     yield application
     with application.app_context():

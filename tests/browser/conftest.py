@@ -197,3 +197,90 @@ def nojs_page(browser, server):
     ctx = new_context(browser, server, "phone", java_script_enabled=False)
     yield ctx.new_page()
     ctx.close()
+
+
+# -- the workspace on demo data -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """Chorus on a database of its own holding the demo data (themes fitted with the
+    tf-idf backend, for speed) and one account per role (``feedback.demo.accounts``).
+
+    Tests that change data use ``demo_data`` as well, which puts it back afterwards.
+    """
+    from feedback import database
+    from feedback.demo import generate_demo, load_demo
+    from feedback.demo.accounts import create_demo_accounts
+    from feedback.demo.actions import create_demo_actions
+    from feedback.services.library import all_surveys
+    from feedback.services.themes import refresh_survey
+    from tests.conftest import fresh_database_url
+
+    url = fresh_database_url(tmp_path_factory, "demo")
+    app = make_app(url, tmp_path_factory.mktemp("demo-instance"),
+                   SEND_FILE_MAX_AGE_DEFAULT=3600)
+    with app.app_context():
+        database.upgrade()
+        load_demo(generate_demo(1, today()), 1)
+        for survey in all_surveys():
+            refresh_survey(survey, backend="tfidf", seed=1)
+        create_demo_accounts()
+        create_demo_actions(today())
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="chorus-demo", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_rows(demo_server: LiveServer) -> dict[str, list[dict]]:
+    with demo_server.app.app_context(), db.engine.connect() as conn:
+        return {t.name: [dict(r._mapping) for r in conn.execute(t.select())]
+                for t in db.metadata.sorted_tables}
+
+
+@pytest.fixture
+def demo_data(demo_server: LiveServer, demo_rows) -> Iterator[LiveServer]:
+    """The demo server, for a test that changes its data: restored afterwards."""
+    yield demo_server
+    _empty_tables(demo_server.app)
+    with demo_server.app.app_context(), db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            if demo_rows.get(table.name):
+                conn.execute(table.insert(), demo_rows[table.name])
+        if conn.dialect.name == "postgresql":  # ids go on from where they were
+            for table in db.metadata.sorted_tables:
+                if "id" in table.c and demo_rows.get(table.name):
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f"(SELECT MAX(id) FROM \"{table.name}\"))")
+
+
+def sign_in_page(browser, server: LiveServer, email: str, viewport="desktop"):
+    """A new page signed in to the workspace as ``email`` (a demo account)."""
+    from feedback.demo.accounts import DEMO_PASSWORD
+
+    page = new_context(browser, server, viewport).new_page()
+    page.goto("/admin/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/**")
+    return page
+
+
+@pytest.fixture
+def lead_page(browser, demo_server):
+    """The participation lead, signed in on a desktop-sized page."""
+    page = sign_in_page(browser, demo_server, "lead@example.org")
+    yield page
+    page.context.close()

@@ -48,3 +48,34 @@ def test_phone_screenshots(server, phone_page, folder):
     for shot in shots:
         data = shot.read_bytes()
         assert data.startswith(PNG) and len(data) > 10_000, shot
+
+
+def test_workspace_screenshots(browser, demo_server, folder):
+    """The participation lead's main pages on the demo data, at laptop size, and the
+    safeguarding queue as its lead sees it."""
+    from tests.browser.conftest import sign_in_page
+
+    page = sign_in_page(browser, demo_server, "lead@example.org")
+    shots = []
+
+    def shot(name: str, path: str) -> None:
+        page.goto(path)
+        shots.append(folder / f"{name}.png")
+        page.screenshot(path=shots[-1], full_page=True)
+
+    shot("workspace-overview", "/admin/overview")
+    page.goto("/admin/results")
+    page.locator("main a[href*='/admin/results/staff-annual-']").first.click()
+    shots.append(folder / "workspace-results.png")
+    page.screenshot(path=shots[-1], full_page=False)
+    shot("workspace-themes", "/admin/themes")
+    shot("workspace-actions", "/admin/actions")
+    page.context.close()
+
+    page = sign_in_page(browser, demo_server, "safeguarding@example.org")
+    shot("workspace-safeguarding", "/admin/safeguarding")
+    page.context.close()
+
+    for image in shots:
+        data = image.read_bytes()
+        assert data.startswith(PNG) and len(data) > 10_000, image
