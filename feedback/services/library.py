@@ -14,6 +14,14 @@ from feedback.services import NotFound
 from feedback.services.clock import now
 
 
+def workspace_title(definition: surveys.Survey) -> str:
+    """The survey's name in the workspace: its title, with the age band when it has one,
+    since the age-banded young people's surveys share a title ("Your life, your say").
+    Respondents see the definition's own title."""
+    band = definition.settings.age_band
+    return f"{definition.title} (ages {band})" if band else definition.title
+
+
 def store_definition(text: str, source: str = "<definition>") -> tuple[SurveyVersion, bool]:
     """Check a YAML definition and store it as the survey's latest version.
 
@@ -26,11 +34,11 @@ def store_definition(text: str, source: str = "<definition>") -> tuple[SurveyVer
     digest = definition_hash(text)
     survey = db.session.scalar(select(Survey).where(Survey.key == parsed.key))
     if survey is None:
-        survey = Survey(key=parsed.key, title=parsed.title, audience=parsed.audience.value,
-                        created_at=now())
+        survey = Survey(key=parsed.key, title=workspace_title(parsed),
+                        audience=parsed.audience.value, created_at=now())
         db.session.add(survey)
     else:
-        survey.title, survey.audience = parsed.title, parsed.audience.value
+        survey.title, survey.audience = workspace_title(parsed), parsed.audience.value
     latest = survey.versions[-1] if survey.versions else None
     if latest is not None and latest.definition_hash == digest:
         return latest, False

@@ -58,17 +58,17 @@ def test_workspace_screenshots(browser, demo_server, folder):
     page = sign_in_page(browser, demo_server, "lead@example.org")
     shots = []
 
-    def shot(name: str, path: str) -> None:
+    def shot(name: str, path: str, full_page: bool = True) -> None:
         page.goto(path)
         shots.append(folder / f"{name}.png")
-        page.screenshot(path=shots[-1], full_page=True)
+        page.screenshot(path=shots[-1], full_page=full_page)
 
     shot("workspace-overview", "/admin/overview")
     page.goto("/admin/results")
     page.locator("main a[href*='/admin/results/staff-annual-']").first.click()
     shots.append(folder / "workspace-results.png")
     page.screenshot(path=shots[-1], full_page=False)
-    shot("workspace-themes", "/admin/themes")
+    shot("workspace-themes", "/admin/themes/staff-annual/most_difference", full_page=False)
     shot("workspace-actions", "/admin/actions")
     page.context.close()
 
