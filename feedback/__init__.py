@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from feedback import config, ratelimit, security
 from feedback.extensions import csrf, db
@@ -34,6 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     instance = instance_path or os.environ.get("CHORUS_INSTANCE_PATH")
     app = Flask(__name__, instance_path=str(Path(instance).resolve()) if instance else None,
                 instance_relative_config=True, template_folder=str(TEMPLATES))
+    app.url_map.converters["int"] = DatabaseIntegerConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
     settings = config.defaults()
     settings.update(config.from_instance_file(Path(app.instance_path)))
     settings.update(config.from_environment(os.environ))
@@ -67,6 +70,24 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     app.register_blueprint(admin.bp)
     errors.register(app)
     return app
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """``<int:...>`` within a database integer's range: a huge id in a URL is a 404,
+    not an overflow in the database driver (a 500)."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+class TextConverter(UnicodeConverter):
+    """A path segment without NUL, which no key has and PostgreSQL cannot store or compare
+    (``/admin/surveys/%00`` is a 404, not a driver error)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]", 1)
 
 
 def _engine_options(uri: str, pool_size: int = 5) -> dict[str, Any]:

@@ -16,7 +16,8 @@ PER_PAGE = 50
 def audit_log():
     action = request.args.get("action", "").strip()[:60]
     actor = request.args.get("actor", "").strip()[:254]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    # Bounded, so that a huge page number is an empty page, not an overflow in the database.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 1_000_000)
     events, total = audit.events(action=action or None, actor=actor or None, page=page,
                                  per_page=PER_PAGE)
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)

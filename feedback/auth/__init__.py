@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from flask import Blueprint, Flask, flash, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 
 from feedback.extensions import db
@@ -44,7 +44,21 @@ def init_app(app: Flask) -> None:
         hours=int(app.config["ADMIN_SESSION_HOURS"]))
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    app.before_request(_refuse_nul)
     app.before_request(_expire_idle_sessions)
+
+
+def _refuse_nul():
+    """NUL is never typed, no key or text holds one, and PostgreSQL can neither store nor
+    compare it: a workspace request (sign-in included) whose query string or form carries
+    one is refused (400) before any view reads it, rather than failing in the database
+    driver (a 500)."""
+    if not request.path.startswith("/admin"):
+        return None
+    for values in (*request.args.listvalues(), *request.form.listvalues()):
+        if any("\x00" in value for value in values):
+            abort(400)
+    return None
 
 
 def _expire_idle_sessions():

@@ -197,3 +197,11 @@ def test_users_cli_creates_the_first_administrator(app, runner, monkeypatch):
         assert audit_actions(app) == ["user.create"]
         event = db.session.scalar(select(AuditEvent))
         assert event.actor == "command line"
+
+
+def test_a_nul_in_the_sign_in_form_is_refused_not_a_server_error(app, client):
+    # PostgreSQL cannot compare text holding NUL; the request never reaches the query.
+    token = csrf(client, "/admin/sign-in")
+    response = client.post("/admin/sign-in", data={
+        "email": "a\x00@example.org", "password": "x", "csrf_token": token})
+    assert response.status_code == 400
