@@ -56,15 +56,10 @@ class LiveServer:
         self.url = url
 
 
-@pytest.fixture(scope="session")
-def live_server(database_url: str, tmp_path_factory) -> Iterator[LiveServer]:
-    """Chorus on the session database, served by werkzeug from a thread."""
-    # Static files cached for an hour, as behind a real web server: no revalidation
-    # request for the stylesheet on every page.
-    app = make_app(database_url, tmp_path_factory.mktemp("browser-instance"),
-                   SEND_FILE_MAX_AGE_DEFAULT=3600)
+def serve_in_thread(app, name: str) -> Iterator[LiveServer]:
+    """Serve ``app`` with werkzeug from a thread until the generator is closed."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="chorus-live", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
@@ -74,6 +69,16 @@ def live_server(database_url: str, tmp_path_factory) -> Iterator[LiveServer]:
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_path_factory) -> Iterator[LiveServer]:
+    """Chorus on the session database, served by werkzeug from a thread."""
+    # Static files cached for an hour, as behind a real web server: no revalidation
+    # request for the stylesheet on every page.
+    app = make_app(database_url, tmp_path_factory.mktemp("browser-instance"),
+                   SEND_FILE_MAX_AGE_DEFAULT=3600)
+    yield from serve_in_thread(app, "chorus-live")
 
 
 def _empty_tables(app) -> None:
@@ -228,17 +233,7 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
         create_demo_actions(today())
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="chorus-demo", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+    yield from serve_in_thread(app, "chorus-demo")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from flask import url_for
 
 from feedback.auth.roles import ROLE_PERMISSIONS, required_permission
 from feedback.models import Role
-from tests.conftest import make_app
 from tests.feedback.workspace import make_user, sign_in
 
 #: a value for every URL argument a workspace route may take; they need not exist
@@ -52,22 +51,11 @@ def method_of(rule) -> str:
 
 
 @pytest.fixture
-def matrix_app(database_url, tmp_path):
-    # CSRF off so that a POST reaches the role check; CSRF has tests of its own.
-    from tests.conftest import FreshContextClient
-
-    application = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False,
-                           RATELIMIT_ENABLED=False)
-    application.test_client_class = FreshContextClient
-    yield application
-    from feedback.extensions import db
-
-    with application.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+def matrix_app(app):
+    # CSRF off (read per request) so that a POST reaches the role check; CSRF has tests
+    # of its own.
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
 
 
 def test_every_admin_view_declares_one_permission(app):

@@ -17,7 +17,6 @@ from feedback.services.library import store_definition
 from feedback.services.responses import store_response
 from feedback.services.safeguarding import notify_new_flags
 from feedback.services.waves import create_wave
-from tests.conftest import make_app
 from tests.feedback.workspace import make_user, sign_in
 
 TODAY = dt.date(2026, 11, 25)
@@ -73,18 +72,11 @@ def inbox():
 
 
 @pytest.fixture
-def mail_app(database_url, tmp_path, inbox):
+def mail_app(app, inbox):
     _, port = inbox
-    application = make_app(database_url, tmp_path / "instance", SMTP_HOST="127.0.0.1",
-                           SMTP_PORT=port, PUBLIC_URL="https://chorus.example",
-                           SAFEGUARDING_EMAILS="dsl@example.org, deputy@example.org")
-    yield application
-    with application.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, PUBLIC_URL="https://chorus.example",
+                      SAFEGUARDING_EMAILS="dsl@example.org, deputy@example.org")
+    return app
 
 
 def open_wave(mode: str = "anonymous"):
