@@ -9,7 +9,6 @@ small groups still applies on top.
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,13 +24,6 @@ def team_scope() -> str | None:
     if current_user.role == Role.MANAGER:
         return current_user.team or "\x00no team\x00"
     return None
-
-
-def require_team(team: str | None) -> None:
-    """Refuse (404, so as not to confirm it exists) a team outside the person's scope."""
-    scope = team_scope()
-    if scope is not None and team != scope:
-        abort(404)
 
 
 def known_teams() -> list[tuple[str, str]]:

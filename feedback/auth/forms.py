@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -29,10 +29,3 @@ class PasswordForm(FlaskForm):
         EqualTo("new", "The two new passwords are different")],
         render_kw={"autocomplete": "new-password"})
 
-
-class UserForm(FlaskForm):
-    """An account, as an administrator creates or edits it."""
-
-    name = StringField("Name", validators=[DataRequired("Enter a name"), Length(max=120)])
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter an email address"), Length(max=254)])

@@ -113,7 +113,7 @@ def notify_new_flags() -> int:
     except MailNotConfigured:
         log.warning("%d safeguarding flag(s) raised; email is not configured", len(pending))
         return 0
-    except (OSError, Exception) as e:  # noqa: BLE001 - any SMTP failure: retry later
+    except Exception as e:  # noqa: BLE001 - any SMTP or network failure: retry later
         log.error("safeguarding email failed (%s); will retry", type(e).__name__)
         return 0
     for flag in pending:

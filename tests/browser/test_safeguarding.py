@@ -3,11 +3,7 @@ an email goes out at once (to a local SMTP server), and the decision is audited.
 
 from __future__ import annotations
 
-import socket
-import time
-
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from feedback.extensions import db
@@ -15,33 +11,20 @@ from feedback.models import AuditEvent, SafeguardingFlag
 from tests.browser.conftest import new_context
 from tests.browser.walk import assert_accessible, is_thanks, walk_by_mouse
 from tests.feedback.workspace import PASSWORD, make_user
+from tests.mailbox import local_smtp
 
 DISCLOSURE = "i dont feel safe at home my mums boyfriend hurts me"
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
 @pytest.fixture
 def mailed_server(server):
-    inbox = Inbox()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
     config = server.app.config
     saved = {k: config[k] for k in ("SMTP_HOST", "SMTP_PORT", "SAFEGUARDING_EMAILS")}
-    config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SAFEGUARDING_EMAILS="dsl@example.org")
-    yield server, inbox
+    with local_smtp() as inbox:
+        config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port,
+                      SAFEGUARDING_EMAILS="dsl@example.org")
+        yield server, inbox
     config.update(saved)
-    controller.stop()
 
 
 def test_a_disclosure_reaches_the_queue_and_the_inbox_and_its_handling_is_audited(
@@ -52,12 +35,10 @@ def test_a_disclosure_reaches_the_queue_and_the_inbox_and_its_handling_is_audite
     assert is_thanks(child)
     child.context.close()
 
-    for _ in range(100):
-        if inbox.messages:
-            break
-        time.sleep(0.05)
-    [message] = inbox.messages
-    assert b"safeguarding queue" in message and b"boyfriend" not in message
+    inbox.wait()
+    [(_, message)] = inbox.messages
+    body = message.get_content()
+    assert "safeguarding queue" in body and "boyfriend" not in body
 
     with server.app.app_context():
         make_user("safeguarding", email="dsl@example.org")

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import time
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from feedback.extensions import db
@@ -18,6 +14,7 @@ from feedback.services.responses import store_response
 from feedback.services.safeguarding import notify_new_flags
 from feedback.services.waves import create_wave
 from tests.feedback.workspace import make_user, sign_in
+from tests.mailbox import free_port, local_smtp
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -46,29 +43,10 @@ sections:
 DISCLOSURE = "my step dad hits me when mum is out"
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
+    with local_smtp() as handler:
+        yield handler, handler.port
 
 
 @pytest.fixture
@@ -121,10 +99,7 @@ def test_the_safeguarding_lead_is_emailed_at_once_without_the_answer(mail_app, i
         [flag] = flags()
         flag_id = flag.id
         assert flag.notified is True
-    for _ in range(50):  # aiosmtpd hands the message over on its own thread
-        if handler.messages:
-            break
-        time.sleep(0.05)
+    handler.wait()
     [(recipients, message)] = handler.messages
     assert recipients == ["dsl@example.org", "deputy@example.org"]
     body = message.get_content()
