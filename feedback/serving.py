@@ -70,10 +70,11 @@ class ChorusServer(BaseApplication):  # type: ignore[misc]
 def serve_production(factory: Callable[[], Flask], options: Mapping[str, Any]) -> None:
     """Run gunicorn in the foreground until SIGTERM or SIGINT."""
     # Built once here, before the fork: every worker (and every replacement of a
-    # crashed one) inherits the safeguarding screen and the imported analysis code
-    # instead of spending a second or two of CPU on them at its first request.
+    # crashed one) inherits the safeguarding screen and the app's modules instead of
+    # spending CPU on them at its first request. Not the analysis stack (scikit-learn,
+    # SciPy, matplotlib): a worker loads it when it first draws a chart or fits themes.
     from analysis.safeguarding import default_screener
-    from feedback import admin  # noqa: F401  (imports the analysis stack)
+    from feedback import admin  # noqa: F401
 
     default_screener()
     ChorusServer(factory, options).run()

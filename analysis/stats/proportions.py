@@ -10,10 +10,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy.stats import norm
-
-#: two-sided 95%: the 97.5th percentile of the standard normal distribution
-Z_95 = float(norm.ppf(0.975))
+#: two-sided 95%: the 97.5th percentile of the standard normal distribution,
+#: ``scipy.stats.norm.ppf(0.975)`` written out (SciPy loads on first test, not on import)
+Z_95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def two_proportion_z_test(x1: int, n1: int, x2: int, n2: int) -> ZTest | None:
     if se == 0:
         return None
     z = (x1 / n1 - x2 / n2) / se
-    return ZTest(z, float(2 * norm.sf(abs(z))))
+    return ZTest(z, _two_sided_p(z))
 
 
 def one_sample_z_test(x: int, n: int, p0: float) -> ZTest | None:
@@ -78,7 +77,15 @@ def one_sample_z_test(x: int, n: int, p0: float) -> ZTest | None:
     if n <= 0 or not 0 < p0 < 1:
         return None
     z = (x / n - p0) / math.sqrt(p0 * (1 - p0) / n)
-    return ZTest(z, float(2 * norm.sf(abs(z))))
+    return ZTest(z, _two_sided_p(z))
+
+
+def _two_sided_p(z: float) -> float:
+    """The two-sided p-value of a standard normal statistic."""
+    # SciPy loads on first use: the web app imports this module in every worker
+    from scipy.stats import norm
+
+    return float(2 * norm.sf(abs(z)))
 
 
 def cohens_h(p1: float, p2: float) -> float:

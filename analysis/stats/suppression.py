@@ -39,9 +39,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.linalg import null_space
-
 #: The label of a margin: "all teams", "all roles", the whole service.
 ALL = "All"
 #: The group of respondents who did not answer a segment question.
@@ -255,6 +252,10 @@ def _exposed_cells(hidden: set[Cell], lines: list[tuple[list[Cell], Cell]]) -> l
     With ``A x = b`` the line equations restricted to the hidden cells ``x``, a cell is
     determined exactly when every vector of the null space of ``A`` is zero there.
     """
+    # numpy and SciPy load on first use: the web app imports this module in every worker
+    import numpy as np
+    from scipy.linalg import null_space
+
     order = sorted(hidden)
     index = {c: i for i, c in enumerate(order)}
     rows = []

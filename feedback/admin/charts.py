@@ -8,9 +8,10 @@ chart). The pages carry the alt text and a data table beside each image.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Response, abort, request
 
-from analysis.charts import AgreementDisplay, ChartDisplay
 from feedback.admin import bp
 from feedback.admin.compare import change_display, comparison_from_args
 from feedback.admin.results import (
@@ -22,13 +23,18 @@ from feedback.admin.results import (
 from feedback.admin.scope import team_scope
 from feedback.auth.roles import Permission, requires
 from feedback.services import results
-from feedback.services.results_charts import FORMATS, chart_bytes, chart_key
+
+if TYPE_CHECKING:
+    from analysis.charts import ChartDisplay
 
 
 def _send(display: ChartDisplay, fmt: str) -> Response:
     """The chart's bytes with an ETag (the hash of its figures). Workspace responses are
     never stored by browsers (``no-store``, feedback/security.py), so a chart is never
     older than the table beside it; the ETag lets a client that does keep it revalidate."""
+    # matplotlib loads on first use, not in every web worker
+    from feedback.services.results_charts import FORMATS, chart_bytes, chart_key
+
     if fmt not in FORMATS:
         abort(404)
     etag = chart_key(display, fmt)
@@ -53,6 +59,8 @@ def _wave_results(wave_key: str):
 @requires(Permission.VIEW_RESULTS)
 def chart_results_section(wave_key: str, index: int, fmt: str):
     """The agreement chart of one section of a wave's results (filters as on the page)."""
+    from analysis.charts import AgreementDisplay
+
     _, _, found = _wave_results(wave_key)
     sections = found.sections()
     if not 0 <= index < len(sections) or found.hidden:

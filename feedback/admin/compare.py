@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from flask import abort, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -22,7 +23,9 @@ from feedback.admin.results import scoped_wave, wave_choices
 from feedback.admin.scope import known_teams, team_scope
 from feedback.auth.roles import Permission, requires
 from feedback.services import results
-from feedback.services.results_charts import ChangeDisplay, chart_bytes
+
+if TYPE_CHECKING:
+    from feedback.services.results_charts import ChangeDisplay
 
 #: the kinds of comparison, in the order they are offered: (mode, label, team managers)
 MODES = (
@@ -179,6 +182,9 @@ def _benchmark(team: str | None) -> tuple[FlaskForm, results.ComparisonSet | Non
 
 def change_display(found: results.ComparisonSet) -> ChangeDisplay:
     """The dot plot of a comparison."""
+    # matplotlib loads on first use, not in every web worker
+    from feedback.services.results_charts import ChangeDisplay
+
     return ChangeDisplay.from_comparisons(found.rows, dict(found.question_text),
                                           title=found.title, current=found.current_label,
                                           other=found.other_label, min_n=found.min_n)
@@ -186,6 +192,8 @@ def change_display(found: results.ComparisonSet) -> ChangeDisplay:
 
 def _inline_chart(display: ChangeDisplay) -> str:
     """A benchmark's chart as a data: URL (pasted figures cannot go in a chart URL)."""
+    from feedback.services.results_charts import chart_bytes
+
     return "data:image/png;base64," + base64.b64encode(chart_bytes(display, "png")).decode()
 
 

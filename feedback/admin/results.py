@@ -8,6 +8,7 @@ query string is a 404. Suppression is applied by :mod:`feedback.services.results
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,7 +16,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
 import surveys
-from analysis.charts import AgreementDisplay, ThemePrevalenceDisplay
 from analysis.stats import ALL, NOT_GIVEN, ThemeShare
 from feedback.admin import bp, nav_item
 from feedback.admin.scope import team_scope
@@ -24,6 +24,9 @@ from feedback.extensions import db
 from feedback.models import Wave
 from feedback.services import NotFound, audit, results
 from surveys import get_type
+
+if TYPE_CHECKING:
+    from analysis.charts import ThemePrevalenceDisplay
 
 #: themes shown per free-text question (the theme explorer has them all)
 THEMES_SHOWN = 8
@@ -122,6 +125,9 @@ def results_index():
 @requires(Permission.VIEW_RESULTS)
 def results_wave(wave_key: str):
     """Every question of a wave with its chart, data table and n; filters; themes."""
+    # matplotlib loads on first use, not in every web worker
+    from analysis.charts import AgreementDisplay
+
     wave = scoped_wave(wave_key)
     definition = results.definition(wave)
     filters = requested_filters(definition, request.args)
@@ -170,6 +176,8 @@ def _theme_alt(themes: list[results.WaveThemes]) -> dict[str, str]:
 
 def theme_display(found: results.WaveThemes) -> ThemePrevalenceDisplay:
     """The chart of one question's themes in a wave (hidden when too few commented)."""
+    from analysis.charts import ThemePrevalenceDisplay
+
     shares = None if found.themes is None else [
         ThemeShare(t.number, t.label, t.count, t.n) for t in found.themes]
     return ThemePrevalenceDisplay.from_shares(shares, title=found.question_text,

@@ -36,9 +36,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from analysis.stats import ALL, NOT_GIVEN, hidden_note, suppress_groups
 from feedback.models import Wave
 from feedback.services import ServiceError, audit, results
@@ -212,6 +209,10 @@ def write_csv(table: ResponseTable) -> bytes:
 
 def write_xlsx(table: ResponseTable) -> bytes:
     """A workbook with the responses and a sheet saying what was held back and why."""
+    # openpyxl loads on first use, not in every web worker
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Responses"

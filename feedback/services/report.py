@@ -21,12 +21,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from analysis.charts import AgreementDisplay, ResponseRateDisplay, TrendDisplay
 from analysis.stats import Comparison, Hidden, QuestionScore, ResponseRate, Trend
 from feedback.models import Action, RagStatus, Wave
 from feedback.services import audit, results
 from feedback.services.actions import RAG_MEANINGS, describe_link, find_actions, is_overdue
-from feedback.services.results_charts import ChangeDisplay, chart_bytes
 from feedback.services.results_compare import ComparisonSet, verdict
 from feedback.services.results_themes import WaveThemes
 from surveys import Audience
@@ -166,6 +164,10 @@ def _actions(wave: Wave, today: dt.date) -> tuple[ActionLine, ...]:
 
 def _charts(report_rates: tuple[ResponseRate, ...], scores: tuple[KeyScore, ...],
             compared: ComparisonSet | None, title: str) -> dict[str, Chart]:
+    # matplotlib loads on first use, not in every web worker
+    from analysis.charts import AgreementDisplay, ResponseRateDisplay, TrendDisplay
+    from feedback.services.results_charts import ChangeDisplay, chart_bytes
+
     charts: dict[str, Chart] = {}
     rates = ResponseRateDisplay.from_rates(report_rates, title="Responses against targets")
     charts["rates"] = Chart(rates.title, chart_bytes(rates), rates.alt_text)

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from analysis.text import prepare
-from analysis.themes import NON_ANSWER_ID
 from feedback.extensions import db
 from feedback.models import Answer, CommentTheme, Response, ThemeRun, Wave
 from feedback.services import results_data as _r
-from feedback.services.themes import current_run
+from feedback.services.themes import NON_ANSWER_ID, current_run
 from surveys import CommentRecord
 
 

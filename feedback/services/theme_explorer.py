@@ -30,13 +30,17 @@ import surveys
 from analysis.stats import theme_prevalence, theme_trends
 from analysis.stats.trends import TrendPoint
 from analysis.text import prepare
-from analysis.themes import NON_ANSWER_ID
 from feedback.extensions import db
 from feedback.models import Answer, CommentTheme, Response, Survey, Theme, ThemeRun, Wave
 from feedback.services import NotFound, audit
 from feedback.services.library import all_surveys, get_survey
 from feedback.services.theme_edits import active_themes
-from feedback.services.themes import current_run, pending_refresh, themed_questions
+from feedback.services.themes import (
+    NON_ANSWER_ID,
+    current_run,
+    pending_refresh,
+    themed_questions,
+)
 from surveys import CommentRecord
 
 #: the segment that names a team (as feedback.admin.scope.TEAM_SEGMENT)

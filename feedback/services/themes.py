@@ -16,14 +16,11 @@ import logging
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import func, insert, select
 
-from analysis.themes import BACKENDS, NON_ANSWER_ID, ThemeClusterer, carry_over
-from analysis.themes import SubTheme as SubThemeRecord
-from analysis.themes import Theme as ThemeRecord
 from feedback.extensions import db
 from feedback.models import (
     Answer,
@@ -39,7 +36,21 @@ from feedback.services import Conflict, theme_edits
 from feedback.services.clock import now
 from surveys import get_type
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from analysis.themes import Theme as ThemeRecord
+    from analysis.themes import ThemeClusterer
+
+# analysis.themes (scikit-learn, SciPy) and numpy are imported in the functions that fit,
+# store or match a model: every web worker imports this module, few of them fit themes.
+
 log = logging.getLogger(__name__)
+
+#: The theme number of comments that answer nothing ("nothing to add"): the same as
+#: :data:`analysis.themes.NON_ANSWER_ID` (a test keeps them equal), here so that pages
+#: reading stored themes need not import the analysis stack.
+NON_ANSWER_ID = -1
 
 
 class DatabaseEmbeddingCache:
@@ -53,6 +64,8 @@ class DatabaseEmbeddingCache:
         self.model = model
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
         found: dict[str, np.ndarray] = {}
         keys = list(dict.fromkeys(keys))
         for start in range(0, len(keys), 500):
@@ -63,6 +76,8 @@ class DatabaseEmbeddingCache:
         return found
 
     def put_many(self, mapping: Mapping[str, np.ndarray]) -> None:
+        import numpy as np
+
         known = set(self.get_many(list(mapping)))
         rows = [{"model": self.model, "text_hash": k,
                  "vector": np.asarray(v, dtype="<f4").tobytes()}
@@ -152,6 +167,9 @@ def _row(record: ThemeRecord) -> Theme:
 
 def theme_record(row: Theme) -> ThemeRecord:
     """A stored theme as the analysis record (with any label people gave it)."""
+    from analysis.themes import SubTheme as SubThemeRecord
+    from analysis.themes import Theme as ThemeRecord
+
     return ThemeRecord(
         id=row.number, label=row.label, keywords=tuple(row.keywords),
         quotes=tuple(row.quotes), size=row.size, share=row.share,
@@ -207,6 +225,8 @@ def _progress(run: ThemeRun, words: str) -> None:
 def _fit(survey: Survey, question_key: str, comments: list[Comment],
          previous: ThemeRun | None, backend: str, seed: int,
          n_themes: int | None, ticket: ThemeRun | None = None) -> RefreshResult:
+    from analysis.themes import ThemeClusterer
+
     run = ticket if ticket is not None else ThemeRun(survey=survey, question_key=question_key,
                                                      created_at=now())
     run.backend, run.parameters = backend, {"n_themes": n_themes, "random_state": seed}
@@ -257,6 +277,8 @@ def _carry_over(previous: ThemeRun, records: list[ThemeRecord]
     themes are numbered above every number the previous run used, so they never
     take the number of such a theme. The non-answer group is always -1.
     """
+    from analysis.themes import carry_over
+
     matchable = [theme_record(t) for t in previous.themes
                  if t.centroid or t.profile or t.is_non_answer]
     records, ids = carry_over(matchable, records)
@@ -349,6 +371,8 @@ def start_refresh(survey: Survey, question_key: str, *, refit: bool = False,
         raise Conflict("the themes of this question are already being refreshed")
     previous = current_run(survey, question_key)
     if backend is None:
+        from analysis.themes import BACKENDS
+
         backend = previous.backend if previous and previous.backend in BACKENDS else "auto"
     if seed is None:
         seed = int((previous.parameters or {}).get("random_state") or 0) if previous else 0

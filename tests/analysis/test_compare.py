@@ -26,7 +26,7 @@ from analysis.stats import (
     two_proportion_z_test,
     wilson_interval,
 )
-from analysis.stats.proportions import effect_size_label
+from analysis.stats.proportions import Z_95, effect_size_label
 from surveys import Audience, Question, ResponseRecord, Section, Survey, WaveRecord
 
 AGREE = Question("supported", "agreement", "I feel supported", dont_know=True)
@@ -103,6 +103,13 @@ def test_one_sample_z_test_by_hand():
 def test_wilson_interval_matches_newcombe(x, n, low, high):
     lo, hi = wilson_interval(x, n)
     assert lo == pytest.approx(low, abs=5e-5) and hi == pytest.approx(high, abs=5e-5)
+
+
+def test_z_95_is_scipys_97_5th_percentile():
+    # written out in analysis.stats.proportions so importing it does not load SciPy
+    from scipy.stats import norm
+
+    assert float(norm.ppf(0.975)) == Z_95
 
 
 def test_wilson_interval_edge_cases():

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+import analysis.themes
 from analysis.text import is_non_answer, prepare
 from analysis.themes import NON_ANSWER_ID
 from analysis.themes import SubTheme as SubThemeRecord
@@ -101,7 +102,8 @@ class RuleClusterer:
 @pytest.fixture
 def rules(monkeypatch):
     """Theme fitting by :class:`RuleClusterer`, in the order given by ``rules(order)``."""
-    monkeypatch.setattr(theme_runs, "ThemeClusterer", RuleClusterer)
+    # feedback.services.themes imports the estimator where it fits (not in every web worker)
+    monkeypatch.setattr(analysis.themes, "ThemeClusterer", RuleClusterer)
     monkeypatch.setattr(RuleClusterer, "order", (0, 1, 2, 3))
     monkeypatch.setattr(RuleClusterer, "fail", False)
 
