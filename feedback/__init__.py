@@ -11,16 +11,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-from feedback import config, ratelimit, security
+from feedback import config, i18n, ratelimit, security
 from feedback.extensions import csrf, db
-from feedback.i18n import (
-    LANGUAGES,
-    babel,
-    current_language,
-    long_date,
-    select_locale,
-    survey_language,
-)
+from feedback.i18n import LANGUAGES, current_language, long_date, survey_language
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -54,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     csrf.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language,
                                  survey_language=survey_language)
     app.jinja_env.filters["longdate"] = long_date

@@ -8,9 +8,10 @@ falls back to English where a definition has none.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from flask import request, session
-from flask_babel import Babel, format_date, get_locale, gettext
+from flask import Flask, g, request, session
+from flask_babel import Babel, format_date, get_locale, get_translations
 
 from surveys.model import Survey
 from surveys.types import Message
@@ -19,6 +20,40 @@ from surveys.types import Message
 LANGUAGES = {"en": "English", "pl": "Polski"}
 
 babel = Babel()
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel, with Chorus's language choice and quicker gettext in templates."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+
+
+def translations() -> Any:
+    """This request's catalogue, as Flask-Babel's ``get_translations()``, looked up
+    once per request and locale rather than once per string.
+
+    A page shows a few dozen translated strings; Flask-Babel finds its domain,
+    cache and locale name again for each of them, which was a sixth of a
+    respondent page's rendering. The entry is keyed by the locale object, so a
+    ``force_locale`` block gets its own language.
+    """
+    locale = get_locale()
+    cached = g.get("_chorus_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._chorus_translations = (locale, get_translations())
+    return cached[1]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext``, through :func:`translations`."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
 
 
 def select_locale() -> str:
@@ -31,7 +66,13 @@ def select_locale() -> str:
 
 def current_language() -> str:
     """The language of Chorus's own wording on this page, for ``<html lang>``."""
-    return str(get_locale() or "en")
+    locale = get_locale()
+    if locale is None:
+        return "en"
+    cached = g.get("_chorus_language")
+    if cached is None or cached[0] is not locale:  # str(Locale) is not cheap
+        cached = g._chorus_language = (locale, str(locale))
+    return cached[1]
 
 
 def survey_language(definition: Survey) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
@@ -65,21 +65,51 @@ class SurveyVersion(db.Model):
         return self.frozen_at is not None
 
     def parsed(self) -> surveys.Survey:
-        """The definition as a :class:`surveys.Survey`."""
-        return _parse(self.definition_hash, self.definition, f"{self.survey.key} v{self.number}")
+        """The definition as a :class:`surveys.Survey`.
+
+        Parsed once per process for each definition hash; while it is cached
+        the text is not read, so it may be left unloaded (deferred).
+        """
+        return parsed_definition(self.definition_hash, lambda: self.definition,
+                                 f"{self.survey.key} v{self.number}")
 
 
-@functools.lru_cache(maxsize=256)
-def _parse(digest: str, text: str, source: str) -> surveys.Survey:
-    # Keyed by the definition's hash: a parsed definition is immutable, so sharing
-    # it between requests (and threads) holds no state a web worker could lose.
-    return surveys.loads_survey(text, source)
+def parsed_definition(digest: str, text: Callable[[], str], source: str) -> surveys.Survey:
+    """The definition whose hash is ``digest``, parsed from ``text()`` the first time.
+
+    Keyed by the hash: a parsed definition is immutable, so sharing it between
+    requests (and threads) holds no state a web worker could lose. The oldest
+    goes first past :data:`_PARSED_MAX`; two threads racing at worst parse twice.
+    """
+    cached = _PARSED.get(digest)
+    if cached is None:
+        cached = surveys.loads_survey(text(), source)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)), None)
+        _PARSED[digest] = cached
+    return cached
+
+
+_PARSED: dict[str, surveys.Survey] = {}
+_PARSED_MAX = 256
 
 
 class WaveState(enum.StrEnum):
     UPCOMING = "upcoming"
     OPEN = "open"
     CLOSED = "closed"
+
+
+def wave_state(opens_on: dt.date, closes_on: dt.date, closed_early_on: dt.date | None,
+               today: dt.date) -> WaveState:
+    """Whether a wave with these dates is upcoming, open or closed on ``today``."""
+    if closed_early_on is not None and closed_early_on <= today:
+        return WaveState.CLOSED
+    if today < opens_on:
+        return WaveState.UPCOMING
+    if today > closes_on:
+        return WaveState.CLOSED
+    return WaveState.OPEN
 
 
 class Wave(db.Model):
@@ -105,13 +135,7 @@ class Wave(db.Model):
         back_populates="wave", cascade="all, delete-orphan", passive_deletes=True)
 
     def state(self, today: dt.date) -> WaveState:
-        if self.closed_early_on is not None and self.closed_early_on <= today:
-            return WaveState.CLOSED
-        if today < self.opens_on:
-            return WaveState.UPCOMING
-        if today > self.closes_on:
-            return WaveState.CLOSED
-        return WaveState.OPEN
+        return wave_state(self.opens_on, self.closes_on, self.closed_early_on, today)
 
     def record(self) -> surveys.WaveRecord:
         """The wave as a plain record for :mod:`analysis`."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 
-from flask_babel import force_locale, get_locale, gettext
+from babel.support import Translations
+from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -24,7 +26,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
+from wtforms.i18n import messages_path
 
+from feedback.i18n import current_language, gettext
 from surveys import Choice, Question, UnknownQuestionType, get_type
 from surveys.records import AnswerValue
 
@@ -40,28 +44,28 @@ class DateParts(FlaskForm):
     year = StringField()
 
 
-def _radios(q: Question) -> UnboundField:
-    return RadioField(q.key, choices=[], validate_choice=False)
+def _radios(key: str) -> UnboundField:
+    return RadioField(key, choices=[], validate_choice=False)
 
 
-def _checkboxes(q: Question) -> UnboundField:
-    return SelectMultipleField(q.key, choices=[], validate_choice=False)
+def _checkboxes(key: str) -> UnboundField:
+    return SelectMultipleField(key, choices=[], validate_choice=False)
 
 
-def _text(q: Question) -> UnboundField:
-    return StringField(q.key)
+def _text(key: str) -> UnboundField:
+    return StringField(key)
 
 
-def _textarea(q: Question) -> UnboundField:
-    return TextAreaField(q.key)
+def _textarea(key: str) -> UnboundField:
+    return TextAreaField(key)
 
 
-def _date(q: Question) -> UnboundField:
-    return FormField(DateParts, q.key, separator="-")
+def _date(key: str) -> UnboundField:
+    return FormField(DateParts, key, separator="-")
 
 
-#: question type -> (field factory, template macro)
-FIELD_FACTORIES: dict[str, tuple[Callable[[Question], UnboundField], str]] = {
+#: question type -> (field factory taking the question's key, template macro)
+FIELD_FACTORIES: dict[str, tuple[Callable[[str], UnboundField], str]] = {
     "agreement": (_radios, "radios"),
     "smiley": (_radios, "smileys"),
     "yes_no": (_radios, "radios"),
@@ -76,24 +80,52 @@ FIELD_FACTORIES: dict[str, tuple[Callable[[Question], UnboundField], str]] = {
 }
 
 
-def factory_for(q: Question) -> tuple[Callable[[Question], UnboundField], str]:
+def factory_for_type(qtype: str) -> tuple[Callable[[str], UnboundField], str]:
     try:
-        return FIELD_FACTORIES[q.type]
+        return FIELD_FACTORIES[qtype]
     except KeyError:
-        raise UnknownQuestionType(q.type) from None
+        raise UnknownQuestionType(qtype) from None
+
+
+def factory_for(q: Question) -> tuple[Callable[[str], UnboundField], str]:
+    return factory_for_type(q.type)
+
+
+@cache
+def wtforms_translations(locale: str) -> Translations:
+    """WTForms' own messages (the CSRF errors) in ``locale``, read from disk once.
+
+    Flask-WTF reads the catalogue again for every form it builds; on a
+    respondent page that was about a tenth of the request's CPU.
+    """
+    return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 class PageForm(FlaskForm):
     """Base of every page form: the submission key travels with each page."""
 
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations(current_language())
+
     submission = HiddenField()
+
+
+@cache
+def form_class(fields: tuple[tuple[str, str], ...]) -> type[PageForm]:
+    """The form class of a page with these ``(question key, type)`` pairs.
+
+    Made once per kind of page and kept: WTForms binds a new form object to
+    each request, so the class holds nothing of a respondent's.
+    """
+    attrs = {key: factory_for_type(qtype)[0](key) for key, qtype in fields}
+    return type("SurveyPageForm", (PageForm,), attrs)
 
 
 def build_form(questions: list[Question], formdata: MultiDict | None,
                saved: Mapping[str, AnswerValue], submission: str) -> PageForm:
     """A form for ``questions``, bound to what was sent or, on a GET, to saved answers."""
-    attrs = {q.key: factory_for(q)[0](q) for q in questions}
-    form_class = type("SurveyPageForm", (PageForm,), attrs)
+    form_cls = form_class(tuple((q.key, q.type) for q in questions))
     data = {"submission": submission}
     for q in questions:
         value = saved.get(q.key)
@@ -104,7 +136,7 @@ def build_form(questions: list[Question], formdata: MultiDict | None,
             data[q.key] = list(value)
         elif value is not None:
             data[q.key] = str(value)
-    return form_class(formdata=formdata, data=data)
+    return form_cls(formdata=formdata, data=data)
 
 
 def raw_answers(form: PageForm, questions: list[Question]) -> dict[str, list[str]]:
@@ -153,8 +185,9 @@ class QuestionView:
         anchor = f"{self.key}-day" if self.macro == "date" else self.key
         return anchor, self.error
 
-    @property
+    @cached_property
     def selected(self) -> set[str]:
+        """The values chosen, as strings (read once per option by the templates)."""
         data = self.field.data
         if isinstance(data, list):
             return {str(v) for v in data}
@@ -176,7 +209,7 @@ def question_views(form: PageForm, questions: list[Question], errors: Mapping[st
     the survey's language too, so a question never mixes two languages; the
     template marks it with ``lang`` when that differs from the page's.
     """
-    page_language = str(get_locale() or "en")
+    page_language = current_language()
     with force_locale(language):
         views = _question_views(form, questions, errors, language, translate)
     for view in views:

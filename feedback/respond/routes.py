@@ -4,16 +4,16 @@ save and resume, and the thank-you page. Views parse, call a service, render."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
 from feedback.extensions import db
-from feedback.i18n import survey_language, translate_message
+from feedback.i18n import gettext, survey_language, translate_message
 from feedback.models import Draft, Response, Wave
 from feedback.ratelimit import count_submission
 from feedback.respond import bp
 from feedback.respond.forms import build_form, question_views, raw_answers
-from feedback.respond.waves import current_wave
+from feedback.respond.waves import WaveRef, latest_definition, survey_and_wave
 from feedback.services import Conflict, NotFound
 from feedback.services.access import (
     draft_answers,
@@ -25,7 +25,6 @@ from feedback.services.access import (
     start_draft,
 )
 from feedback.services.clock import today
-from feedback.services.library import get_survey
 from feedback.services.responses import store_response
 from surveys import Survey, get_type, validate_answers
 from surveys.pages import estimated_minutes, next_page, page_position, plan_pages
@@ -35,11 +34,11 @@ def _language(definition: Survey) -> str:
     return survey_language(definition)
 
 
-def _token(wave: Wave) -> str | None:
+def _token(wave: WaveRef) -> str | None:
     return session.get("drafts", {}).get(str(wave.id))
 
 
-def _remember(wave: Wave, token: str | None) -> None:
+def _remember(wave: WaveRef, token: str | None) -> None:
     drafts = dict(session.get("drafts", {}))
     if token is None:
         drafts.pop(str(wave.id), None)
@@ -51,10 +50,9 @@ def _remember(wave: Wave, token: str | None) -> None:
 def _open_wave_or_page(survey_key: str):
     """The survey and its open wave, or a response explaining why it cannot be answered."""
     try:
-        survey = get_survey(survey_key)
+        survey, wave, state = survey_and_wave(survey_key, today())
     except NotFound:
         abort(404)
-    wave, state = current_wave(survey, today())
     if state != "open":
         return survey, None, render_template("respond/not_open.html", survey=survey,
                                              wave=wave, state=state)
@@ -66,8 +64,8 @@ def landing(survey_key: str):
     survey, wave, closed = _open_wave_or_page(survey_key)
     if closed:
         return closed
-    definition = wave.version.parsed()
-    draft = find_draft(wave, _token(wave))
+    definition = wave.definition()
+    draft = find_draft(wave.id, _token(wave))
     return render_template("respond/landing.html", survey=survey, wave=wave,
                            definition=definition, draft=draft,
                            minutes=estimated_minutes(definition),
@@ -79,19 +77,19 @@ def start(survey_key: str):
     survey, wave, closed = _open_wave_or_page(survey_key)
     if closed:
         return closed
-    definition = wave.version.parsed()
-    existing = find_draft(wave, _token(wave))
+    definition = wave.definition()
+    existing = find_draft(wave.id, _token(wave))
     if existing is not None:  # carry on rather than start again
         return _carry_on(survey.key, definition, existing)
     code = request.form.get("invitation", "").strip()
-    if wave.requires_code and not invitation_is_valid(wave, code):
+    if wave.requires_code and not invitation_is_valid(wave.id, code):
         message = (gettext("Enter the invitation code you were given") if not code else
                    gettext("This code is not right, or it has already been used"))
         return render_template("respond/landing.html", survey=survey, wave=wave,
                                definition=definition, draft=None,
                                minutes=estimated_minutes(definition),
                                language=_language(definition), code_error=message), 200
-    draft, token = start_draft(wave, today(), _language(definition),
+    draft, token = start_draft(wave.id, today(), _language(definition),
                                code if wave.requires_code else None)
     _remember(wave, token)
     first = next_page(definition, None, {})
@@ -103,12 +101,12 @@ def page(survey_key: str, page_key: str):
     survey, wave, closed = _open_wave_or_page(survey_key)
     if closed:
         return closed
-    draft = find_draft(wave, _token(wave))
+    draft = find_draft(wave.id, _token(wave))
     if draft is None:
         if request.method == "POST" and _already_sent(request.form.get("submission", "")):
             return redirect(url_for(".thanks", survey_key=survey.key))
         return redirect(url_for(".landing", survey_key=survey.key))
-    definition = wave.version.parsed()
+    definition = wave.definition()
     pages = {p.key: p for p in plan_pages(definition)}
     current = pages.get(page_key) or abort(404)
     answers = draft_answers(definition, draft)
@@ -130,9 +128,12 @@ def page(survey_key: str, page_key: str):
             return redirect(url_for(".saved", survey_key=survey.key))
         if not errors:
             save_page(definition, draft, page_key, result.answers, [q.key for q in questions],
-                      today())
-            return _redirect_next(survey.key, definition, page_key,
-                                  draft_answers(definition, draft), draft=draft, wave=wave)
+                      today(), commit=False)
+            answers = draft_answers(definition, draft)
+            if _ready_to_send(definition, page_key, answers):
+                return _submit(survey.key, wave, draft, answers)
+            db.session.commit()
+            return _redirect_next(survey.key, definition, page_key, answers)
 
     language = _language(definition)
     position, total = page_position(definition, page_key, answers)
@@ -174,20 +175,34 @@ def _back_url(survey_key: str, draft: Draft, page_key: str) -> str:
     return url_for(".landing", survey_key=survey_key)
 
 
-def _redirect_next(survey_key: str, definition: Survey, page_key: str, answers,
-                   draft: Draft | None = None, wave: Wave | None = None):
+def _redirect_next(survey_key: str, definition: Survey, page_key: str, answers):
+    """To the next page shown, else the first required question left, else the start."""
     following = next_page(definition, page_key, answers)
-    if following is not None:
-        return redirect(url_for(".page", survey_key=survey_key, page_key=following.key))
-    if draft is None or wave is None:
-        return redirect(url_for(".landing", survey_key=survey_key))
-    missing = _first_unanswered_required(definition, answers)
-    if missing is not None:
+    if following is None:
+        missing = _first_unanswered_required(definition, answers)
+        if missing is None:
+            return redirect(url_for(".landing", survey_key=survey_key))
         return redirect(url_for(".page", survey_key=survey_key, page_key=missing))
-    count_submission()  # 429 past SUBMISSION_RATE_LIMIT; the draft stays to send later
+    return redirect(url_for(".page", survey_key=survey_key, page_key=following.key))
+
+
+def _ready_to_send(definition: Survey, page_key: str, answers) -> bool:
+    """Whether ``page_key`` was the last page and every required question is answered."""
+    return (next_page(definition, page_key, answers) is None
+            and _first_unanswered_required(definition, answers) is None)
+
+
+def _submit(survey_key: str, wave: WaveRef, draft: Draft, answers):
+    """Store the response; the last page's answers, the response and the draft's
+    deletion are one transaction (one commit, one wait for the disk)."""
     try:
-        store_response(wave, answers, draft.idempotency_key, today(), draft.language,
-                       draft=draft)
+        count_submission()  # 429 past SUBMISSION_RATE_LIMIT
+    except TooManyRequests:
+        db.session.commit()  # the last page is kept: the draft stays to send later
+        raise
+    try:
+        store_response(db.session.get_one(Wave, wave.id), answers, draft.idempotency_key,
+                       today(), draft.language, draft=draft)
     except Conflict:
         return render_template("respond/code_used.html", survey_key=survey_key), 409
     _remember(wave, None)
@@ -210,7 +225,7 @@ def saved(survey_key: str):
     if code is None:
         return redirect(url_for(".landing", survey_key=survey.key))
     return render_template("respond/saved.html", survey=survey, wave=wave, code=code,
-                           definition=wave.version.parsed())
+                           definition=wave.definition())
 
 
 @bp.route("/<survey_key>/resume", methods=["GET", "POST"])
@@ -221,22 +236,21 @@ def resume(survey_key: str):
     error = None
     if request.method == "POST":
         code = request.form.get("code", "").strip()
-        found = resume_draft(wave, code, today()) if code else None
+        found = resume_draft(wave.id, code, today()) if code else None
         if found is not None:
             draft, token = found
             _remember(wave, token)
-            return _carry_on(survey.key, wave.version.parsed(), draft)
+            return _carry_on(survey.key, wave.definition(), draft)
         error = (gettext("Enter your resume code") if not code else
                  gettext("We cannot find answers saved with that code. Check it and try again."))
     return render_template("respond/resume.html", survey=survey, wave=wave, error=error,
-                           definition=wave.version.parsed())
+                           definition=wave.definition())
 
 
 @bp.get("/<survey_key>/thank-you")
 def thanks(survey_key: str):
     try:
-        survey = get_survey(survey_key)
+        survey, definition = latest_definition(survey_key)
     except NotFound:
         abort(404)
-    definition = survey.latest_version.parsed()
     return render_template("respond/thanks.html", survey=survey, definition=definition)

@@ -6,14 +6,14 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from feedback.extensions import db
 from feedback.models import Answer, Draft, Response, Wave, WaveState
 from feedback.services import Conflict
 from feedback.services.access import use_invitation
-from feedback.services.safeguarding import screen_response
+from feedback.services.safeguarding import screen_answers
 from surveys import AnswerValue, get_type
 
 log = logging.getLogger(__name__)
@@ -49,14 +49,21 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
     definition = wave.version.parsed()
     response = Response(wave=wave, version=wave.version, submitted_on=today,
                         idempotency_key=idempotency_key, language=language)
+    free_text, others = [], []
     for key, value in answers.items():
-        if value is None:
-            continue
-        response.answers.append(Answer(question_key=key,
-                                       **answer_row(definition.question(key).type, value)))
+        if value is not None:
+            row = {"question_key": key, **answer_row(definition.question(key).type, value)}
+            (others if row["text"] is None else free_text).append(row)
+    # Free text goes in as objects, which a safeguarding flag can point to; the rest
+    # (most of a survey) in one statement.
+    response.answers.extend(Answer(**row) for row in free_text)
     db.session.add(response)
+    db.session.flush()
+    if others:
+        db.session.execute(insert(Answer), [{"response_id": response.id, **row}
+                                            for row in others])
     # Screened in the same transaction: an acknowledged answer always has its flag.
-    flags = screen_response(response)
+    flags = screen_answers(response.answers, today)
     if draft is not None:
         if draft.invitation_hash and not use_invitation(wave, draft.invitation_hash, today):
             db.session.rollback()
@@ -72,6 +79,7 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
         if winner is None:
             raise
         return winner, False
+    db.session.expire(response, ["answers"])  # read them all back when asked
     if flags:
         notify_safeguarding_lead()
     return response, True

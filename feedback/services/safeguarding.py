@@ -30,7 +30,7 @@ from feedback.models import (
 )
 from feedback.services import NotFound, ServiceError, audit
 from feedback.services.clock import now
-from surveys import Mode, get_type
+from surveys import Mode
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +66,6 @@ def screen_answers(answers: Iterable[Answer], day: dt.date) -> list[Safeguarding
             db.session.add(flag)
             flags.append(flag)
     return flags
-
-
-def screen_response(response: Response) -> list[SafeguardingFlag]:
-    definition = response.version.parsed()
-    free_text = [a for a in response.answers
-                 if get_type(definition.question(a.question_key).type).free_text]
-    return screen_answers(free_text, response.submitted_on)
 
 
 def screen_unscreened() -> int:
