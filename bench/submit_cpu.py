@@ -172,7 +172,8 @@ def main() -> int:
     per_request = total / requests * 1000
     base_per_request = base_total / base_requests * 1000
     print(f"{args.submissions} submissions of the staff survey on {args.database} in each of "
-          f"{args.rounds} rounds, in process (Flask test client, no HTTP){'; cProfile on' if profiler else ''}")
+          f"{args.rounds} rounds, in process (Flask test client, no HTTP)"
+          f"{'; cProfile on' if profiler else ''}")
     print(f"{'':<12}{'requests':>9}{'CPU ms/request':>16}{'CPU ms/submission':>19}")
     print(f"{'ceiling':<12}{base_requests:>9}{base_per_request:>16.2f}"
           f"{base_total / args.submissions * 1000:>19.1f}")
