@@ -134,7 +134,7 @@ def main() -> int:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="chorus-cpu-"))
-    names = [f"chorus_cpu_{os.getpid()}", f"chorus_cpu_{os.getpid()}_ceiling"]
+    names = [f"chorus_bench_{os.getpid()}", f"chorus_bench_{os.getpid()}_ceiling"]
     survey = surveys.load_survey(next(p for p in surveys.library_paths() if p.stem == SURVEY))
     try:
         if args.database == "postgresql":
