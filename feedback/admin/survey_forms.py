@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -103,8 +104,8 @@ class QuestionForm(FlaskForm):
                             render_kw={"spellcheck": "false"})
 
     def set_earlier(self, earlier: list[surveys.Question]) -> None:
-        self.show_if_question.choices = [("", "Always show this question")] + [
-            (q.key, f"{q.key}: {q.text[:60]}") for q in earlier]
+        self.show_if_question.choices = [SelectChoice("", "Always show this question")] + [
+            SelectChoice(q.key, f"{q.key}: {q.text[:60]}") for q in earlier]
 
 
 def question_from_form(form: QuestionForm, old: surveys.Question | None) -> surveys.Question:

@@ -10,6 +10,7 @@ are in :mod:`feedback.admin.waves`; the respondent's-eye preview is in
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from wtforms import SelectChoice
 
 import surveys
 from feedback.admin import bp, nav_item
@@ -61,7 +62,8 @@ def surveys_list():
 def surveys_new():
     templates = survey_editor.templates()
     form = TemplateForm()
-    form.template.choices = [(t.key, f"{t.title} ({t.audience.label})") for t in templates]
+    form.template.choices = [SelectChoice(t.key, f"{t.title} ({t.audience.label})")
+                             for t in templates]
     if form.validate_on_submit():
         try:
             survey = survey_editor.create_from_template(form.template.data or "",

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
+from wtforms import RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from feedback import jobs
@@ -63,9 +63,9 @@ class SplitCommentsForm(FlaskForm):
 
 class RefreshForm(FlaskForm):
     how = RadioField("How", default="update", choices=[
-        ("update", "Add new comments to these themes (quick)"),
-        ("refit", "Find the themes again from all comments (slower; names people gave, "
-                  "merges, splits and moved comments are kept)")])
+        SelectChoice("update", "Add new comments to these themes (quick)"),
+        SelectChoice("refit", "Find the themes again from all comments (slower; names people "
+                              "gave, merges, splits and moved comments are kept)")])
 
 
 def _question(survey_key: str, question_key: str) -> Question:
@@ -127,7 +127,7 @@ def _render_theme(q: Question, number: int, *, rename: RenameForm | None = None,
     moves = {}
     for comment in view.comments:
         form = MoveForm(prefix=f"move-{comment.answer_id}", formdata=None)
-        form.to.choices = [(t.number, t.label) for t in others]
+        form.to.choices = [SelectChoice(t.number, t.label) for t in others]
         moves[comment.answer_id] = form
     rename = rename or RenameForm(prefix="rename", formdata=None, label=view.theme.label)
     return render_template("admin/themes/theme.html", view=view, q=q, moves=moves,
@@ -171,7 +171,8 @@ def themes_move(survey_key: str, question_key: str, number: int, answer_id: int)
     q = _question(survey_key, question_key)
     run = _run(q)
     form = MoveForm(prefix=f"move-{answer_id}")
-    form.to.choices = [(t.number, t.label) for t in theme_edits.active_themes(run)]
+    form.to.choices = [SelectChoice(t.number, t.label)
+                      for t in theme_edits.active_themes(run)]
     if not form.validate_on_submit():
         flash("Choose a theme to move the comment to.", "error")
         return redirect(_theme_url(q, number, **_back_args()))
@@ -197,7 +198,7 @@ def themes_merge(survey_key: str, question_key: str):
     run = _run(q)
     active = theme_edits.active_themes(run)
     form = MergeForm()
-    choices = [(t.number, f"{t.label} ({t.size} comments)") for t in active]
+    choices = [SelectChoice(t.number, f"{t.label} ({t.size} comments)") for t in active]
     form.themes.choices = form.into.choices = choices
     if request.method == "GET":
         first = request.args.get("theme", type=int)
@@ -234,10 +235,11 @@ def themes_split(survey_key: str, question_key: str, number: int):
     search = request.args.get("q", "")
     candidates, found = theme_comments.split_candidates(q, number, search)
     by_sub = SplitSubthemesForm(prefix="sub")
-    by_sub.subthemes.choices = [(int(s["id"]), f"{s['label']} ({s['size']} comments)")
-                                for s in theme.subthemes]
+    by_sub.subthemes.choices = [
+        SelectChoice(int(s["id"]), f"{s['label']} ({s['size']} comments)")
+        for s in theme.subthemes]
     by_comments = SplitCommentsForm(prefix="pick")
-    by_comments.comments.choices = candidates
+    by_comments.comments.choices = [SelectChoice(i, text) for i, text in candidates]
     made = None
     by = request.form.get("by")
     try:

@@ -37,7 +37,7 @@ class AccountForm(FlaskForm):
     email = EmailField("Email address", validators=[
         DataRequired("Enter an email address"), Length(max=254)],
         render_kw={"spellcheck": "false", "autocomplete": "off"})
-    role = RadioField("Role", choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+    role = RadioField("Role", choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
                       validators=[DataRequired("Choose a role")])
     team = SelectField("Team (team managers only)", validators=[Optional()])
     active = BooleanField("Account can sign in", default=True)
