@@ -20,7 +20,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
 from sklearn.preprocessing import normalize
 
 from analysis.text import STOP_WORDS, text_key, tfidf_preprocess
@@ -46,8 +50,6 @@ TOKEN_PATTERN = r"(?u)\b\w[\w']*\w\b"
 # A clause ends at sentence punctuation, or at a comma, colon or dash after a word.
 _CLAUSE_END = re.compile(r"(?<=[^\W\d_])\s*[,:;.!?\-–—]+\s+|\s*[.;!?]+\s*")
 _LETTER = re.compile(r"[^\W\d_]")
-#: Longest first clause (in words) that :func:`lead_clause` returns.
-LEAD_WORDS = 4
 # Openers that are not the point: "Honestly, ...", "For me, ...", "Overall, ...".
 _OPENERS = frozenset(
     ["honestly", "really", "personally", "overall", "generally", "basically", "for", "me",
@@ -58,25 +60,28 @@ _OPENERS = frozenset(
 
 
 def lead_clause(text: str) -> str | None:
-    """The first clause of ``text`` when it is short and more follows, else None.
+    """The first clause of ``text`` when more follows, else None.
 
     Respondents put their main point first: "Nothing, the staff were lovely"
     answers "what could be better?" with "nothing", and "Very kind. The food
     was cold" is mostly about kindness. The minilm backend adds the embedding
-    of this clause to the comment's own.
+    of this clause to the comment's own. An opener that is not a point
+    ("Honestly,", "For me,") is skipped: the clause after it is the point.
 
     Examples
     --------
     >>> lead_clause("Nothing, the staff were lovely.")
     'Nothing'
     >>> lead_clause("No. Everything was fine"), lead_clause("Honestly, it was fine")
-    ('No', None)
+    ('No', 'it was fine')
+    >>> lead_clause("Nothing to add") is None
+    True
     """
     parts = [part.strip() for part in _CLAUSE_END.split(text) if _LETTER.search(part)]
-    if len(parts) < 2 or len(parts[0].split()) > LEAD_WORDS:
+    if len(parts) < 2:
         return None
     if set(parts[0].lower().split()) <= _OPENERS:
-        return None
+        return parts[1]
     return parts[0]
 
 
@@ -112,20 +117,40 @@ class TextFeatures:
         Dimensions kept by the SVD (fewer when the vocabulary is small).
     random_state : int
         Seed of the randomised SVD.
+    char_ngrams : bool
+        Also weight character 3-5-grams within words (TF-IDF, sublinear)
+        and reduce them with the words. "nurse" and "nurses", "helpful" and
+        "helped", "recieve" and "receive" then share features, which short
+        comments need: on the development set the tfidf backend's NMI rose
+        from 0.164 to 0.181 (mean of six seeds). Keywords still come from
+        the words only (:meth:`counts`, :attr:`terms`). The minilm backend
+        does not use them: its embeddings already know that "nurses" are
+        "nurse".
     """
 
-    def __init__(self, n_components: int = 100, random_state: int = 0) -> None:
+    def __init__(
+        self, n_components: int = 200, random_state: int = 0, char_ngrams: bool = False
+    ) -> None:
         self.n_components = n_components
         self.random_state = random_state
+        self.char_ngrams = char_ngrams
 
     def fit(self, texts: Sequence[str]) -> TextFeatures:
         """Learn the vocabulary, the IDF weights and the SVD basis from ``texts``."""
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> tuple[np.ndarray, sp.csr_matrix]:
+        """Fit on ``texts`` and return their vectors (as :meth:`transform`) and
+        binary counts (as :meth:`counts`), without reading the texts again."""
+        min_df = 2 if len(texts) >= 50 else 1
+        self.chars_: TfidfVectorizer | None = None
         self.counter_: CountVectorizer | None = CountVectorizer(
             preprocessor=tfidf_preprocess,
             token_pattern=TOKEN_PATTERN,
             stop_words=sorted(STOP_WORDS),
             ngram_range=(1, 2),
-            min_df=2 if len(texts) >= 50 else 1,
+            min_df=min_df,
             dtype=np.float32,
         )
         try:
@@ -133,15 +158,31 @@ class TextFeatures:
         except ValueError:  # no word at all: emoji, punctuation, an unknown script
             self.counter_ = None
             self.svd_ = None
-            return self
+            return self.transform(texts), self.counts(texts)
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
-        n_terms = counts.shape[1]
+        weighted = self.tfidf_.transform(counts)
+        if self.char_ngrams:
+            self.chars_ = TfidfVectorizer(
+                preprocessor=tfidf_preprocess,
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                min_df=min_df,
+                sublinear_tf=True,
+                dtype=np.float32,
+            )
+            try:
+                weighted = sp.hstack([weighted, self.chars_.fit_transform(texts)]).tocsr()
+            except ValueError:  # words but no 3-character n-gram seen twice
+                self.chars_ = None
+        n_terms = weighted.shape[1]
         n_components = min(self.n_components, n_terms - 1, counts.shape[0] - 1)
         self.svd_ = None
         if n_components >= 2 and n_terms > self.n_components:
             self.svd_ = TruncatedSVD(n_components, random_state=self.random_state)
-            self.svd_.fit(self.tfidf_.transform(counts))
-        return self
+            self.svd_.fit(weighted)
+        binary = sp.csr_matrix(counts)
+        binary.data[:] = 1.0
+        return self._reduce(weighted), binary
 
     @property
     def terms(self) -> np.ndarray:
@@ -163,6 +204,12 @@ class TextFeatures:
         if self.counter_ is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
         weighted = self.tfidf_.transform(self.counter_.transform(texts))
+        chars = getattr(self, "chars_", None)  # models pickled before it existed have none
+        if chars is not None:
+            weighted = sp.hstack([weighted, chars.transform(texts)]).tocsr()
+        return self._reduce(weighted)
+
+    def _reduce(self, weighted: sp.csr_matrix) -> np.ndarray:
         reduced = weighted.toarray() if self.svd_ is None else self.svd_.transform(weighted)
         return normalize(np.asarray(reduced, dtype=np.float32))
 

@@ -8,7 +8,10 @@ The plan, measured on the development set (see ``docs/themes.md``):
    which is cut at the number of themes (or at each candidate number, when it
    is chosen by silhouette);
 3. refine: k-means over all comments, started from the merged centroids, so
-   every comment ends up with its nearest theme.
+   every comment ends up with its nearest theme;
+4. break up catch-alls: a theme over a quarter of the comments that is not
+   about one thing (:func:`catch_alls`) is split and two other themes merged,
+   or, when the number of themes is being chosen, more themes are taken.
 
 Merging many small clusters averages out the luck of k-means' starting points,
 which makes themes more stable across seeds than a single k-means.
@@ -27,7 +30,15 @@ from sklearn.preprocessing import normalize
 #: Largest share of the rows one theme may hold before it is split.
 CATCH_ALL = 0.25
 
-__all__ = ["ThemeSplit", "choose_n_themes", "count_distinct", "split_into_themes", "split_theme"]
+__all__ = [
+    "ThemeSplit",
+    "catch_alls",
+    "choose_n_themes",
+    "count_distinct",
+    "split_into_themes",
+    "split_theme",
+    "spread",
+]
 
 
 def count_distinct(features: np.ndarray) -> int:
@@ -119,8 +130,9 @@ def split_into_themes(
     features : ndarray of shape (n, d)
     candidates : sequence of int
         Numbers of themes to consider; when there are several, the best by
-        :func:`choose_n_themes` is used. Each must be at most the number of
-        distinct rows.
+        :func:`choose_n_themes` is used, or the next larger one while the
+        best leaves a catch-all theme (see :func:`catch_alls`). Each must be
+        at most the number of distinct rows.
     n_fine : int
         Fine clusters made before merging (at least ``max(candidates)``, at
         most the number of distinct rows).
@@ -133,10 +145,15 @@ def split_into_themes(
     k = candidates[0]
     if len(candidates) > 1:
         k = choose_n_themes(features, fine_labels, cuts, seed)
-    merged = cuts[k]
-    init = np.vstack([features[merged[fine_labels] == j].mean(axis=0) for j in range(k)])
-    model = KMeans(k, init=init, n_init=1, random_state=seed).fit(features)
-    model = _break_up_catch_all(features, model, seed)
+    while True:
+        merged = cuts[k]
+        init = np.vstack([features[merged[fine_labels] == j].mean(axis=0) for j in range(k)])
+        model = KMeans(k, init=init, n_init=1, random_state=seed).fit(features)
+        model = _break_up_catch_all(features, model, seed)
+        larger = [c for c in candidates if c > k]
+        if not larger or not catch_alls(features, model.labels_, k):
+            break
+        k = larger[0]
     sizes = np.bincount(model.labels_, minlength=k)
     order = np.argsort(-sizes, kind="stable")
     rank = np.empty_like(order)
@@ -144,37 +161,87 @@ def split_into_themes(
     return ThemeSplit(rank[model.labels_], model, order)
 
 
+def spread(features: np.ndarray) -> float:
+    """Mean cosine distance of unit rows to their (normalised) mean: 0 when
+    every row says the same thing, larger the more they differ."""
+    centre = features.mean(axis=0)
+    norm = np.linalg.norm(centre)
+    if norm == 0:
+        return 1.0
+    return float(1.0 - (features @ (centre / norm)).mean())
+
+
+def catch_alls(features: np.ndarray, labels: np.ndarray, k: int) -> list[int]:
+    """Themes that head more than :data:`CATCH_ALL` of the rows without being
+    about one thing, largest first.
+
+    A theme is about one thing when its rows are at least as close to its
+    centre as a typical theme's are to theirs: its :func:`spread` is at most
+    the median spread of the ``k`` themes. Forty people asking for more
+    pocket money are one theme, however many of the comments they are; a
+    quarter of the comments that have nothing in common but not fitting
+    elsewhere is a catch-all. With fewer than four themes one of them must
+    hold a quarter, so none is reported.
+    """
+    if k < 4:
+        return []
+    sizes = np.bincount(labels, minlength=k)
+    spreads = np.array(
+        [spread(features[labels == j]) if sizes[j] else 0.0 for j in range(k)]
+    )
+    typical = float(np.median(spreads[sizes > 0]))
+    big = [j for j in range(k) if sizes[j] > CATCH_ALL * len(labels) and spreads[j] > typical]
+    return sorted(big, key=lambda j: -sizes[j])
+
+
 def _break_up_catch_all(features: np.ndarray, model: KMeans, seed: int) -> KMeans:
-    """Split a theme holding more than :data:`CATCH_ALL` of the rows in two,
-    and merge the two themes with the closest centres to keep their number.
+    """Split each catch-all theme (see :func:`catch_alls`) in two, and merge
+    the two other themes with the closest centres to keep their number.
 
     On short or repetitive inputs (a few dozen distinct comments, each said
     several times), k-means makes tight themes of the repeated comments and
     leaves one loose theme of everything else, which reads as a heading
     over a third of the comments. Splitting it and merging the two most
-    similar small themes instead gives themes of more even size. Repeated
-    up to ``k`` times; a step that would not lower the largest share is not
-    taken. The model's centres and labels are updated in place.
+    similar other themes (that together hold at most a quarter) gives
+    themes of more even size. Repeated up to
+    ``k`` times; a step is taken only when the largest catch-all shrinks and
+    no theme made by the step is a larger catch-all. The model's centres
+    and labels are updated in place.
     """
     k = model.n_clusters
     for _ in range(k):
         labels = model.labels_
         sizes = np.bincount(labels, minlength=k)
-        big = int(np.argmax(sizes))
+        loose = catch_alls(features, labels, k)
+        if not loose:
+            break
+        big = loose[0]
         members = np.flatnonzero(labels == big)
-        if k < 3 or sizes[big] <= CATCH_ALL * len(labels) or count_distinct(features[members]) < 2:
+        if count_distinct(features[members]) < 2:
             break
         halves = KMeans(2, n_init=3, random_state=seed).fit(features[members])
         centres = normalize(model.cluster_centers_)
         similarity = centres @ centres.T
         np.fill_diagonal(similarity, -np.inf)
         similarity[big, :] = similarity[:, big] = -np.inf
-        a, b = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+        # The closest pair that together stay within a quarter, or failing
+        # that below the catch-all: merging must not make a new catch-all.
+        together = sizes[:, None] + sizes[None, :]
+        fits = together <= CATCH_ALL * len(labels)
+        if not (fits & np.isfinite(similarity)).any():
+            fits = together < sizes[big]
+        similarity[~fits] = -np.inf
+        if not np.isfinite(similarity).any():
+            break
+        a, b = (int(i) for i in np.unravel_index(int(np.argmax(similarity)), similarity.shape))
         new_labels = labels.copy()
         new_labels[labels == b] = a
         new_labels[members] = np.where(halves.labels_ == 0, big, b)
         new_sizes = np.bincount(new_labels, minlength=k)
-        if new_sizes.max() >= sizes[big]:
+        still = catch_alls(features, new_labels, k)
+        if max(new_sizes[big], new_sizes[b]) >= sizes[big] or (
+            still and new_sizes[still[0]] >= sizes[big]
+        ):
             break
         model.labels_ = new_labels
         model.cluster_centers_ = np.vstack(

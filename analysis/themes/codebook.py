@@ -24,6 +24,8 @@ from .describe import (
     profile_for,
     quote_label,
     readable_phrases,
+    spell_out,
+    spelled_out,
 )
 from .records import NON_ANSWER_ID, SubTheme, Theme
 
@@ -53,25 +55,29 @@ class Grouping:
 
 def _describe(
     texts: Sequence[str], features: np.ndarray, weights: np.ndarray, support: np.ndarray,
-    terms: np.ndarray, fallback: str,
+    terms: np.ndarray, fallback: str, expansions: dict[str, str] | None = None,
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Label, keywords and quotes of one group.
 
     ``weights`` and ``support`` are the group's row of :func:`class_tfidf`
-    computed over distinct comments (see :func:`_distinct_tfidf`).
+    computed over distinct comments (see :func:`_distinct_tfidf`);
+    ``expansions`` spell out two-letter words in the label (see
+    :func:`~analysis.themes.describe.spelled_out`).
     """
     forms = sorted({idea_form(t) for t in texts})
     n_distinct = len(forms)
     min_support = min_support_for(n_distinct)
     scores = keyword_scores(weights, support, n_distinct)
     keywords = keywords_for(scores, support, terms, min_support=min_support, forms=forms)
+    if not keywords:  # no term shared by enough comments: the best terms of any
+        keywords = keywords_for(scores, support, terms, min_support=1, forms=forms)
     quotes = pick_quotes(texts, features)
     phrases = readable_phrases(scores, support, terms, min_support, forms)
     label = label_from(keywords, "", forms=forms, min_together=min_support, phrases=phrases)
     if not label and quotes:  # keywords that name nothing: the most central comment
         label = quote_label(quotes[0], scores, terms)
     label = display_case(label, texts) if label else fallback
-    return label, keywords, quotes
+    return spell_out(label, expansions or {}), keywords, quotes
 
 
 def _distinct_tfidf(
@@ -85,7 +91,9 @@ def _distinct_tfidf(
     return class_tfidf(counts[keep], labels[keep], n_classes)
 
 
-def _subthemes(group: Grouping, members: np.ndarray, theme_id: int) -> tuple[SubTheme, ...]:
+def _subthemes(
+    group: Grouping, members: np.ndarray, theme_id: int, expansions: dict[str, str]
+) -> tuple[SubTheme, ...]:
     sublabels = group.sublabels[members]
     n_sub = int(sublabels.max()) + 1 if len(sublabels) else 0
     if n_sub < 2:
@@ -98,6 +106,7 @@ def _subthemes(group: Grouping, members: np.ndarray, theme_id: int) -> tuple[Sub
         label, keywords, quotes = _describe(
             [group.texts[int(i)] for i in rows], group.features[rows], weights[sub_id],
             support[sub_id], group.terms, fallback=f"Sub-theme {theme_id}.{sub_id}",
+            expansions=expansions,
         )
         records.append(
             SubTheme(sub_id, label, keywords, quotes, len(rows), len(rows) / len(members))
@@ -105,13 +114,20 @@ def _subthemes(group: Grouping, members: np.ndarray, theme_id: int) -> tuple[Sub
     return tuple(records)
 
 
-def _unique_label(label: str, keywords: Sequence[str], taken: set[str]) -> str:
+def _unique_label(
+    label: str, keywords: Sequence[str], taken: set[str], expansions: dict[str, str]
+) -> str:
     """``label``, or when another theme has it, ``label`` with the first keyword
-    that names something and is not in it ("PA" and "PA and job")."""
+    that names something and is not in it ("PA" and "PA and job"); a
+    keyword is in it when its spelled-out form is ("sw" in "Social worker")."""
     if label not in taken:
         return label
     words = set(label.lower().split())
-    extra = next((k for k in keywords if names_something(k) and not set(k.split()) & words), None)
+    extra = next(
+        (k for k in keywords if names_something(k)
+         and not set(spell_out(k, expansions).lower().split()) & words),
+        None,
+    )
     joined = f"{label} and {extra}" if extra else label
     return joined if len(joined) <= LABEL_CHARS else label
 
@@ -128,15 +144,16 @@ def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
     distinct_weights, distinct_support = _distinct_tfidf(
         group.texts, group.counts, group.labels, group.n_themes
     )
+    expansions = spelled_out(group.terms, np.asarray(group.counts.sum(axis=0)).ravel())
     themes: list[Theme] = []
     for theme_id in range(group.n_themes):
         members = np.flatnonzero(group.labels == theme_id)
         label, keywords, quotes = _describe(
             [group.texts[int(i)] for i in members], group.features[members],
             distinct_weights[theme_id], distinct_support[theme_id], group.terms,
-            fallback=f"Theme {theme_id}",
+            fallback=f"Theme {theme_id}", expansions=expansions,
         )
-        label = _unique_label(label, keywords, {t.label for t in themes})
+        label = _unique_label(label, keywords, {t.label for t in themes}, expansions)
         centre = group.centroid_features[members].mean(axis=0)
         norm = float(np.linalg.norm(centre))
         themes.append(
@@ -147,7 +164,7 @@ def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
                 quotes=quotes,
                 size=len(members),
                 share=len(members) / n_total,
-                subthemes=_subthemes(group, members, theme_id),
+                subthemes=_subthemes(group, members, theme_id, expansions),
                 centroid=tuple(round(float(v), 6) for v in (centre / norm if norm else centre)),
                 space=group.space,
                 profile=profile_for(weights[theme_id], group.terms),

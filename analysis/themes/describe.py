@@ -40,6 +40,8 @@ __all__ = [
     "profile_for",
     "quote_label",
     "readable_phrases",
+    "spell_out",
+    "spelled_out",
     "text_form",
 ]
 
@@ -371,6 +373,57 @@ def _side_by_side(first: str, second: str, forms: Sequence[str]) -> str | None:
         if sum(f" {phrase} " in f for f in both) >= 0.5 * len(both):
             return phrase
     return None
+
+
+def spelled_out(terms: np.ndarray, document_counts: np.ndarray) -> dict[str, str]:
+    """Two-letter words of a question and the phrase they abbreviate.
+
+    A two-letter word ("sw", "pa") stands for a two-word phrase of the same
+    question whose initials it is ("social worker", "personal adviser"),
+    when comments also write that phrase (at least two of them) and it names
+    something; the phrase most comments use wins. Built from the comments'
+    own vocabulary, so no list of abbreviations is needed, and a word nobody
+    spells out stays as it is.
+
+    Parameters
+    ----------
+    terms : ndarray of str
+        The vocabulary (words and two-word phrases).
+    document_counts : ndarray of shape (len(terms),)
+        How many comments use each term.
+
+    Examples
+    --------
+    >>> spelled_out(np.array(["sw", "social worker", "support worker", "pa", "pa answers"]),
+    ...             np.array([9, 5, 2, 4, 3]))
+    {'sw': 'social worker'}
+    """
+    phrases: dict[str, tuple[float, str]] = {}
+    for term, count in zip(terms, document_counts, strict=True):
+        words = str(term).split()
+        if len(words) != 2 or count < 2 or not names_something(str(term)):
+            continue
+        if min(len(w) for w in words) < 3:  # "pa answers" spells out nothing
+            continue
+        initials = words[0][0] + words[1][0]
+        if initials not in phrases or count > phrases[initials][0]:
+            phrases[initials] = (float(count), str(term))
+    return {
+        str(term): phrases[str(term)][1]
+        for term in terms
+        if len(str(term)) == 2 and str(term).isalpha() and str(term) in phrases
+    }
+
+
+def spell_out(label: str, expansions: dict[str, str]) -> str:
+    """``label`` with its two-letter words spelled out by ``expansions`` (see
+    :func:`spelled_out`), when it stays within :data:`LABEL_CHARS`:
+    "Sw" becomes "Social worker", "More sw visits" "More social worker visits"."""
+    words = [expansions.get(w.lower(), w) for w in label.split()]
+    spelled = " ".join(words)
+    if spelled == label or len(spelled) > LABEL_CHARS:
+        return label
+    return spelled[:1].upper() + spelled[1:]
 
 
 def label_from(

@@ -16,6 +16,8 @@ from analysis.themes.describe import (
     names_something,
     quote_label,
     readable_phrases,
+    spell_out,
+    spelled_out,
     text_form,
 )
 from analysis.themes.estimator import auto_theme_range
@@ -235,3 +237,39 @@ def test_no_theme_with_comments_is_called_theme_n():
     labels = [t.label for t in model.themes_]
     assert all(label and not label.startswith("Theme") for label in labels)
     assert len(set(labels)) == len(labels)
+
+
+# -- two-letter words spelled out --------------------------------------------------
+
+
+def test_a_two_letter_word_is_spelled_out_by_the_phrase_with_its_initials():
+    terms = np.array(["sw", "social worker", "support worker", "pa", "pa answers", "tv"])
+    counts = np.array([9, 5, 2, 4, 3, 6])
+    # "sw": two phrases with initials s, w; "social worker" is used more.
+    # "pa": "pa answers" holds the word itself (a word of 2 letters), so it
+    # spells nothing out. "tv": no phrase with initials t, v.
+    assert spelled_out(terms, counts) == {"sw": "social worker"}
+
+
+def test_a_phrase_used_once_does_not_spell_out_a_word():
+    assert spelled_out(np.array(["sw", "social worker"]), np.array([9, 1])) == {}
+
+
+def test_labels_are_spelled_out_within_the_length_limit():
+    expansions = {"sw": "social worker"}
+    assert spell_out("Sw", expansions) == "Social worker"
+    assert spell_out("More sw visits", expansions) == "More social worker visits"
+    assert spell_out("Sw and school", expansions) == "Social worker and school"
+    assert spell_out("PA", expansions) == "PA"
+    long_label = "Sw and a very long second keyword here"  # 38 characters
+    assert spell_out(long_label, expansions) == long_label  # 49 spelled out
+
+
+def test_a_theme_about_an_abbreviation_gets_the_phrase_as_its_label():
+    comments = (["my sw never turns up"] * 3 + ["change my sw", "sw keeps changing",
+                "new sw again", "sw is always late"]
+                + ["my social worker is kind", "social worker visits", "the food is cold",
+                   "cold food again", "food was cold", "dinner is cold food"])
+    model = ThemeClusterer(n_themes=2, backend="tfidf", random_state=0).fit(comments)
+    labels = {t.label for t in model.themes_}
+    assert "Social worker" in labels

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 
-from analysis.themes import FileEmbeddingCache, smoothing
+from analysis.themes import FileEmbeddingCache, clustering, smoothing
 from analysis.themes.backends import lead_clause
-from analysis.themes.clustering import _break_up_catch_all
+from analysis.themes.clustering import _break_up_catch_all, catch_alls, split_into_themes
 from analysis.themes.smoothing import NeighbourSmoother
 
 E1, E2, E3, E4 = np.eye(4, dtype=np.float32)
@@ -19,9 +19,11 @@ E1, E2, E3, E4 = np.eye(4, dtype=np.float32)
         ("No. Everything was fine", "No"),
         ("Very kind staff! Food was cold", "Very kind staff"),
         ("Nothing to add", None),  # one clause
-        ("The staff on the ward were kind, food cold", None),  # first clause too long
-        ("Honestly, my sw keeps changing", None),  # an opener, not the point
-        ("For me, the food", None),
+        # a long first clause is still the point made first
+        ("The staff on the ward were kind, food cold", "The staff on the ward were kind"),
+        # an opener is not the point: the clause after it is
+        ("Honestly, my sw keeps changing", "my sw keeps changing"),
+        ("For me, the food", "the food"),
     ],
 )
 def test_lead_clause(text, lead):
@@ -29,26 +31,41 @@ def test_lead_clause(text, lead):
 
 
 def test_each_vector_becomes_the_mean_of_itself_and_its_nearest_neighbour():
-    # Two copies of e1 and one e2: an e1's nearest other row is the other e1,
-    # so it stays e1; e2's nearest is an e1 (cosine 0 against -inf for none),
-    # so it becomes (e1 + e2) / 2, made unit length.
-    features = np.vstack([E1, E1, E2])
+    # Rows e1, x = (e1 + 2 e2) / sqrt(5) and e2. Cosines: e1.x = 0.447,
+    # x.e2 = 0.894, e1.e2 = 0: e1's nearest other row is x, x's and e2's are
+    # each other.
+    x = np.array([1, 2, 0, 0], dtype=np.float32) / np.sqrt(5)
+    features = np.vstack([E1, x, E2])
     smoother = NeighbourSmoother(n_neighbors=1, n_steps=1)
     smoothed = smoother.fit_transform(features)
-    half = np.sqrt(0.5)
-    assert np.allclose(smoothed, [[1, 0, 0, 0], [1, 0, 0, 0], [half, half, 0, 0]], atol=1e-6)
-    # fitted rows get the same vectors again; a new e2 averages its two nearest
-    # fitted rows, the e2 and one e1
+    e1_x = (E1 + x) / np.linalg.norm(E1 + x)
+    x_e2 = (x + E2) / np.linalg.norm(x + E2)
+    assert np.allclose(smoothed, [e1_x, x_e2, x_e2], atol=1e-6)
+    # fitted rows get the same vectors again; a new row near e2 averages
+    # its two nearest fitted rows, e2 and x
     assert np.allclose(smoother.transform(features), smoothed, atol=1e-6)
-    assert np.allclose(smoother.transform(E2[None, :]), [[half, half, 0, 0]], atol=1e-6)
+    assert np.allclose(smoother.transform(E2[None, :]), [x_e2], atol=1e-6)
+
+
+def test_copies_of_a_comment_are_not_its_neighbours():
+    # [e1, e1, e2]: the e1s' nearest *other* comment is e2, so both become
+    # (e1 + e2) / |e1 + e2|, and so does e2 (its nearest is an e1).
+    features = np.vstack([E1, E1, E2])
+    smoothed = NeighbourSmoother(n_neighbors=1, n_steps=1).fit_transform(features)
+    half = np.sqrt(0.5)
+    assert np.allclose(smoothed, [[half, half, 0, 0]] * 3, atol=1e-6)
 
 
 def test_two_steps_average_the_averages():
-    features = np.vstack([E1, E1, E2])
+    # The rows of the first test: step 1 gives e1 -> u = unit(e1 + x) and
+    # x, e2 -> v = unit(x + e2); step 2 averages e1's row over the same
+    # neighbours again: unit(u + v).
+    x = np.array([1, 2, 0, 0], dtype=np.float32) / np.sqrt(5)
+    features = np.vstack([E1, x, E2])
     smoothed = NeighbourSmoother(n_neighbors=1, n_steps=2).fit_transform(features)
-    # step 2 for the e2 row: mean of its step-1 vector (h, h) and the e1's (1, 0)
-    expected = np.array([1 + np.sqrt(0.5), np.sqrt(0.5)])
-    assert np.allclose(smoothed[2, :2], expected / np.linalg.norm(expected), atol=1e-6)
+    u = (E1 + x) / np.linalg.norm(E1 + x)
+    v = (x + E2) / np.linalg.norm(x + E2)
+    assert np.allclose(smoothed[0], (u + v) / np.linalg.norm(u + v), atol=1e-6)
 
 
 def test_no_smoothing_when_turned_off():
@@ -73,23 +90,109 @@ def test_large_inputs_search_neighbours_within_blocks(monkeypatch):
     assert np.allclose(smoother.transform(features), smoothed, atol=1e-6)
 
 
+def _fitted(features, labels):
+    """A KMeans standing for a fit that gave ``labels``."""
+    k = int(labels.max()) + 1
+    model = KMeans(k, n_init=1, random_state=0)
+    model.labels_ = labels.copy()
+    model.cluster_centers_ = np.vstack([features[labels == j].mean(axis=0) for j in range(k)])
+    model.n_clusters = k
+    return model
+
+
+def _unit(rows):
+    rows = np.asarray(rows, dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+# Eight directions: one theme each, and a catch-all mixing two of them.
+DIRS = np.eye(8, dtype=np.float32)
+
+
 def test_a_catch_all_theme_is_split_and_the_closest_pair_merged():
-    # Themes: 10 rows at e1, 10 at e2, and a loose 40 (20 at e3, 20 at e4)
-    # holding 67% of the rows. It is split into its e3 and e4 halves, and the
-    # only other pair, e1 and e2, is merged: sizes 20, 20, 20. Splitting the
-    # merged pair again would bring back a theme of 40, so that is not done.
-    features = np.vstack([np.tile(E1, (10, 1)), np.tile(E2, (10, 1)),
-                          np.tile(E3, (20, 1)), np.tile(E4, (20, 1))])
-    model = KMeans(3, n_init=1, random_state=0)
-    model.labels_ = np.repeat([0, 1, 2], [10, 10, 40])
-    model.cluster_centers_ = np.vstack(
-        [features[model.labels_ == j].mean(axis=0) for j in range(3)]
-    )
-    model.n_clusters = 3
-    labels = _break_up_catch_all(features, model, seed=0).labels_
-    assert sorted(np.bincount(labels).tolist()) == [20, 20, 20]
+    # Five themes: 10 rows at e1, 10 at e2, 10 at e5, 10 at e6 (each about one
+    # thing, spread 0) and a loose 40 (20 at e3, 20 at e4: spread 1 - cos 45
+    # degrees = 0.29, above the median spread 0), 50% of the rows. It is split
+    # into its e3 and e4 halves, and the closest pair of the others (all are
+    # equally far apart: the first, e1 and e2) merged: sizes 20, 20, 20, 10, 10.
+    features = np.vstack([np.tile(DIRS[i], (n, 1)) for i, n in
+                          [(0, 10), (1, 10), (4, 10), (5, 10), (2, 20), (3, 20)]])
+    labels = np.repeat([0, 1, 2, 3, 4], [10, 10, 10, 10, 40])
+    assert catch_alls(features, labels, 5) == [4]
+    labels = _break_up_catch_all(features, _fitted(features, labels), seed=0).labels_
+    assert sorted(np.bincount(labels).tolist()) == [10, 10, 20, 20, 20]
     assert labels[0] == labels[10]  # e1 and e2 together
-    assert labels[20] != labels[40]  # e3 and e4 apart
+    assert labels[40] != labels[60]  # e3 and e4 apart
+    assert catch_alls(features, labels, 5) == []
+
+
+def _theme(a, b, n):
+    """``n`` rows, every other one at e_a and the rest leaning towards e_b."""
+    return _unit([DIRS[a] + 0.5 * DIRS[b] if i % 2 else DIRS[a] for i in range(n)])
+
+
+def test_a_large_theme_about_one_thing_is_left_alone():
+    # 40 of 80 people said nearly the same thing (spread 0.0001); the four
+    # other themes are looser (spread 0.05): a big theme, not a catch-all.
+    close = _unit([[1, 0.02 * (i % 3), 0, 0, 0, 0, 0, 0] for i in range(40)])
+    features = np.vstack([close, _theme(2, 6, 10), _theme(3, 6, 10), _theme(4, 7, 10),
+                          _theme(5, 7, 10)])
+    labels = np.repeat([0, 1, 2, 3, 4], [40, 10, 10, 10, 10])
+    assert catch_alls(features, labels, 5) == []
+    after = _break_up_catch_all(features, _fitted(features, labels), 0).labels_
+    assert np.array_equal(after, labels)
+
+
+def test_merging_never_makes_a_new_catch_all():
+    # A loose 30 (15 at e1, 15 at e2) among themes of 25, 25, 10 and 10 rows,
+    # each spread out a little (made of two nearby directions). The closest
+    # pair is the two 25s (they share a direction), but together they would
+    # hold 50 of 100 rows; the 10s are merged instead.
+    features = np.vstack([
+        _theme(2, 6, 25), _theme(3, 6, 25), _theme(4, 7, 10), _theme(5, 0, 10),
+        np.tile(DIRS[0], (15, 1)), np.tile(DIRS[1], (15, 1)),
+    ])
+    labels = np.repeat([0, 1, 2, 3, 4], [25, 25, 10, 10, 30])
+    assert catch_alls(features, labels, 5) == [4]
+    after = _break_up_catch_all(features, _fitted(features, labels), seed=0).labels_
+    assert sorted(np.bincount(after).tolist()) == [15, 15, 20, 25, 25]
+    assert after[0] != after[25]  # the two 25s stay apart
+    assert after[50] == after[60]  # the two 10s are merged
+
+
+def test_with_fewer_than_four_themes_there_is_no_catch_all():
+    # Three themes: one of them must hold a third, so none is a catch-all.
+    features = np.vstack([np.tile(DIRS[0], (10, 1)), np.tile(DIRS[1], (10, 1)),
+                          np.tile(DIRS[2], (20, 1)), np.tile(DIRS[3], (20, 1))])
+    labels = np.repeat([0, 1, 2], [10, 10, 40])
+    assert catch_alls(features, labels, 3) == []
+
+
+def test_automatic_choice_takes_more_themes_rather_than_leave_a_catch_all(monkeypatch):
+    # Five tight groups of 12 rows (e1-e5) and a loose group of 60 rows spread
+    # over e6, e7 and e8: 120 rows, a quarter is 30. With four themes the
+    # five tight groups and three loose directions cannot all fit without a
+    # theme over 30 that mixes directions, so when the silhouette would pick
+    # 4, the next numbers are tried until no catch-all is left.
+    monkeypatch.setattr(clustering, "choose_n_themes", lambda f, fl, cuts, seed: min(cuts))
+    rng = np.random.default_rng(0)
+    groups = [np.tile(DIRS[i], (12, 1)) for i in range(5)]
+    loose = _unit(DIRS[5 + np.arange(60) % 3] + 0.05 * rng.random((60, 8)))
+    features = np.vstack(groups + [loose]).astype(np.float32)
+    split = split_into_themes(features, [4, 5, 6, 7], n_fine=20, seed=0)
+    sizes = np.bincount(split.labels)
+    assert len(sizes) > 4
+    assert sizes.max() <= 0.25 * len(features)
+    assert catch_alls(features, split.labels, len(sizes)) == []
+
+
+def test_smoothing_looks_past_copies_of_a_comment():
+    # Ten copies of e1, one e2 and one e3: e1's nearest other comment is e2 or
+    # e3 (its copies are not "other comments"), so it is pulled towards them.
+    features = np.vstack([np.tile(E1, (10, 1)), E2, E3])
+    smoothed = NeighbourSmoother(n_neighbors=1, n_steps=1).fit_transform(features)
+    assert (smoothed[:10, 0] < 0.99).all()
+    assert np.allclose(smoothed[:10], smoothed[0])  # copies stay copies
 
 
 def test_file_cache_keeps_vectors_between_instances(tmp_path):
