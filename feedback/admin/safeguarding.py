@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from feedback.admin import bp, nav_item
@@ -25,7 +25,7 @@ STATUS_HINTS = {
 
 class DecisionForm(FlaskForm):
     status = RadioField("What have you decided?", choices=[
-        (s.value, s.label) for s in FlagStatus if s is not FlagStatus.NEW],
+        SelectChoice(s.value, s.label) for s in FlagStatus if s is not FlagStatus.NEW],
         validators=[DataRequired("Choose what you decided")])
     note = TextAreaField("Note", validators=[
         DataRequired("Write a note saying what was done and why"), Length(max=5000)],

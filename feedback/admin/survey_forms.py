@@ -79,7 +79,7 @@ class QuestionForm(FlaskForm):
                                   "change once the question exists.",
                       render_kw={"spellcheck": "false", "autocomplete": "off"})
     type = SelectField("Type of question", choices=[
-        (name, TYPE_LABELS.get(name, name)) for name in question_types()])
+        SelectChoice(name, TYPE_LABELS.get(name, name)) for name in question_types()])
     text = TextAreaField("Wording", validators=[DataRequired("Enter the question's wording"),
                                                 Length(max=1000)])
     hint = TextAreaField("Hint (optional)", validators=[Optional(), Length(max=1000)])
