@@ -38,8 +38,9 @@ NON_ANSWER_LABEL = "No answer"
 class Grouping:
     """The comments that were clustered, and what the clustering made of them.
 
-    ``texts``, ``features``, ``counts``, ``labels`` and ``sublabels`` are
-    aligned: one row per clustered (not non-answer) comment.
+    ``texts``, ``features``, ``counts``, ``labels``, ``sublabels`` and
+    ``quotable`` are aligned: one row per clustered (not non-answer) comment.
+    ``quotable`` says which comments may be quotes (``None``: all).
     """
 
     texts: Sequence[str]
@@ -51,18 +52,25 @@ class Grouping:
     sublabels: np.ndarray
     n_themes: int
     space: str
+    quotable: np.ndarray | None = None
+
+    def may_quote(self, rows: np.ndarray) -> np.ndarray | None:
+        """Which of ``rows`` may be quoted (``None``: all)."""
+        return None if self.quotable is None else self.quotable[rows]
 
 
 def _describe(
     texts: Sequence[str], features: np.ndarray, weights: np.ndarray, support: np.ndarray,
     terms: np.ndarray, fallback: str, expansions: dict[str, str] | None = None,
+    quotable: np.ndarray | None = None,
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Label, keywords and quotes of one group.
 
     ``weights`` and ``support`` are the group's row of :func:`class_tfidf`
     computed over distinct comments (see :func:`_distinct_tfidf`);
     ``expansions`` spell out two-letter words in the label (see
-    :func:`~analysis.themes.describe.spelled_out`).
+    :func:`~analysis.themes.describe.spelled_out`); ``quotable`` (one bool per
+    comment, ``None`` for all) says which comments may be quotes.
     """
     forms = sorted({idea_form(t) for t in texts})
     n_distinct = len(forms)
@@ -71,7 +79,7 @@ def _describe(
     keywords = keywords_for(scores, support, terms, min_support=min_support, forms=forms)
     if not keywords:  # no term shared by enough comments: the best terms of any
         keywords = keywords_for(scores, support, terms, min_support=1, forms=forms)
-    quotes = pick_quotes(texts, features)
+    quotes = pick_quotes(texts, features, quotable=quotable)
     phrases = readable_phrases(scores, support, terms, min_support, forms)
     label = label_from(keywords, "", forms=forms, min_together=min_support, phrases=phrases)
     if not label and quotes:  # keywords that name nothing: the most central comment
@@ -106,7 +114,7 @@ def _subthemes(
         label, keywords, quotes = _describe(
             [group.texts[int(i)] for i in rows], group.features[rows], weights[sub_id],
             support[sub_id], group.terms, fallback=f"Sub-theme {theme_id}.{sub_id}",
-            expansions=expansions,
+            expansions=expansions, quotable=group.may_quote(rows),
         )
         records.append(
             SubTheme(sub_id, label, keywords, quotes, len(rows), len(rows) / len(members))
@@ -152,6 +160,7 @@ def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
             [group.texts[int(i)] for i in members], group.features[members],
             distinct_weights[theme_id], distinct_support[theme_id], group.terms,
             fallback=f"Theme {theme_id}", expansions=expansions,
+            quotable=group.may_quote(members),
         )
         label = _unique_label(label, keywords, {t.label for t in themes}, expansions)
         centre = group.centroid_features[members].mean(axis=0)
@@ -173,9 +182,13 @@ def describe_themes(group: Grouping, n_total: int) -> list[Theme]:
     return themes
 
 
-def non_answer_theme(texts: Sequence[str], n_total: int) -> Theme:
-    """The group of non-answers; its quotes are the most frequent forms."""
-    forms = Counter(" ".join(t.split()) for t in texts)
+def non_answer_theme(
+    texts: Sequence[str], n_total: int, quotable: Sequence[bool] | np.ndarray | None = None
+) -> Theme:
+    """The group of non-answers; its quotes are the most frequent forms of the
+    comments that may be quoted (``quotable``, one bool per text; default all)."""
+    allowed = [True] * len(texts) if quotable is None else list(quotable)
+    forms = Counter(" ".join(t.split()) for t, ok in zip(texts, allowed, strict=True) if ok)
     quotes = tuple(form for form, _ in forms.most_common(5) if form)
     return Theme(
         id=NON_ANSWER_ID,

@@ -559,6 +559,7 @@ def pick_quotes(
     n: int = 5,
     diversity: float = 0.3,
     pool: int = 200,
+    quotable: Sequence[bool] | np.ndarray | None = None,
 ) -> tuple[str, ...]:
     """Pick up to ``n`` distinct comments, central and varied.
 
@@ -575,18 +576,27 @@ def pick_quotes(
         centrality) to 1.
     pool : int
         Only the ``pool`` most central comments are considered.
+    quotable : sequence of bool, optional
+        Whether each comment may be quoted (default: all). The others still
+        count towards the centre, but are never picked.
     """
     if not texts:
         return ()
+    allowed = np.ones(len(texts), dtype=bool) if quotable is None else np.asarray(
+        quotable, dtype=bool)
     centre = features.mean(axis=0)
     norm = np.linalg.norm(centre)
     relevance = features @ (centre / norm) if norm > 0 else np.zeros(len(texts))
     relevance = relevance * np.array([_substance(t) for t in texts])
     first_of: dict[str, int] = {}
     for i in np.argsort(-relevance, kind="stable"):
+        if not allowed[i]:
+            continue
         first_of.setdefault(" ".join(texts[i].lower().split()), int(i))
         if len(first_of) >= pool:
             break
+    if not first_of:
+        return ()
     candidates = np.array(sorted(first_of.values(), key=lambda i: -relevance[i]))
     chosen: list[int] = []
     closest = np.full(len(candidates), -np.inf)

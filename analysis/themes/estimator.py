@@ -71,6 +71,22 @@ def _as_texts(texts: Iterable[str]) -> list[str]:
     return items
 
 
+def _as_quotable(quotable: Iterable[bool] | None, n: int) -> np.ndarray:
+    """``quotable`` as a boolean array of length ``n`` (all True for ``None``)."""
+    if quotable is None:
+        return np.ones(n, dtype=bool)
+    if isinstance(quotable, str):
+        raise TypeError("quotable must be an iterable of bool, one per comment")
+    mask = np.asarray(list(quotable))
+    if mask.size == 0 and n == 0:
+        return np.ones(0, dtype=bool)
+    if mask.shape != (n,):
+        raise ValueError(f"quotable has {mask.size} values for {n} comments")
+    if mask.dtype != bool:
+        raise TypeError(f"quotable must hold bools, got {mask.dtype}")
+    return mask
+
+
 class ThemeClusterer(ClusterMixin, BaseEstimator):
     """Find themes in free-text comments.
 
@@ -261,7 +277,9 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         high = min(high, n_distinct)
         return list(range(min(low, high), high + 1))
 
-    def fit(self, texts: Iterable[str], y: None = None) -> ThemeClusterer:
+    def fit(
+        self, texts: Iterable[str], y: None = None, *, quotable: Iterable[bool] | None = None
+    ) -> ThemeClusterer:
         """Find the themes of ``texts``.
 
         Parameters
@@ -270,6 +288,11 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             The comments, one string each. Empty strings are non-answers.
         y : None
             Ignored; present for API consistency.
+        quotable : iterable of bool, optional
+            One per comment: whether it may be chosen as a quote of its theme
+            or sub-theme (default: all). A comment that may not is clustered,
+            counted and used for keywords and labels like any other; it is only
+            never a quote (for example a possible safeguarding disclosure).
 
         Returns
         -------
@@ -278,6 +301,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         """
         self._check_params()
         items = [prepare(t) for t in _as_texts(texts)]
+        may_quote = _as_quotable(quotable, len(items))
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
         self.backend_ = resolve_backend(self.backend)
@@ -298,16 +322,21 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         self.n_ideas_ = len({idea_form(t) for t in answer_texts})
         themes: list[Theme] = []
         if len(answers):
-            themes = self._fit_themes(answer_texts, answers, seed, len(items), lexical, counts)
+            themes = self._fit_themes(
+                answer_texts, answers, seed, len(items), lexical, counts, may_quote[answers]
+            )
         if non.any():
-            themes.append(non_answer_theme([items[i] for i in np.flatnonzero(non)], len(items)))
+            rows = np.flatnonzero(non)
+            themes.append(
+                non_answer_theme([items[i] for i in rows], len(items), may_quote[rows])
+            )
         self.themes_ = themes
         self.n_themes_ = sum(not t.is_non_answer for t in themes)
         return self
 
     def _fit_themes(
         self, texts: list[str], rows: np.ndarray, seed: int, n_total: int,
-        lexical: np.ndarray, counts: Any,
+        lexical: np.ndarray, counts: Any, quotable: np.ndarray,
     ) -> list[Theme]:
         features, centroid_features, self.n_embedded_, self.embedding_seconds_ = (
             self._features(texts, lexical)
@@ -349,6 +378,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             sublabels=sublabels,
             n_themes=n_themes,
             space=self._space(),
+            quotable=quotable,
         )
         return describe_themes(group, n_total)
 

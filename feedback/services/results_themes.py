@@ -15,7 +15,7 @@ from analysis import stats
 from feedback.models import Wave
 from feedback.services import results_data as _r
 from feedback.services.results_comments import load_comments
-from feedback.services.themes import current_run
+from feedback.services.themes import FlaggedTexts, current_run, flagged_texts
 from surveys import get_type
 
 
@@ -68,7 +68,9 @@ def wave_themes(wave: Wave, *, team: str | None = None,
 
     Quotes (``quotes`` per theme, 0 for none) are the theme's representative quotes
     that were written in this selection, else its first comments here; all redacted.
-    Show them only to people who may read comments, and audit the view.
+    Answers with a safeguarding flag are never quotes (:func:`~feedback.services.themes.
+    flagged_texts`), though they count. Show quotes only to people who may read
+    comments, and audit the view.
     """
     survey = _r.definition(wave)
     where = _r.scope_where(survey, team=team, filters=filters)
@@ -92,21 +94,23 @@ def wave_themes(wave: Wave, *, team: str | None = None,
             continue
         mine = [c for c in comments if all(c.segments.get(k) == v for k, v in where.items())]
         rows = run.themes
+        flagged = flagged_texts(wave.survey_id, question.key) if quotes > 0 else None
         summaries = tuple(
             ThemeSummary(s.theme_id, s.label, s.count, s.n,
-                         _quotes(s.theme_id, mine, rows, quotes),
+                         _quotes(s.theme_id, mine, rows, quotes, flagged),
                          next((t.is_new for t in rows if t.number == s.theme_id), False))
             for s in shares[:limit] if s.theme_id in labels)
         out.append(WaveThemes(question.key, question.text, True, summaries, len(mine), min_n))
     return out
 
 
-def _quotes(number: int, comments: list, rows: list, k: int) -> tuple[str, ...]:
-    if k <= 0:
+def _quotes(number: int, comments: list, rows: list, k: int,
+            flagged: FlaggedTexts | None) -> tuple[str, ...]:
+    if k <= 0 or flagged is None:
         return ()
-    texts = [c.text for c in comments if c.theme_id == number]
+    texts = flagged.comments([c.text for c in comments if c.theme_id == number])
     present = set(texts)
-    representative = next((t.quotes for t in rows if t.number == number), [])
+    representative = flagged.quotes(next((t.quotes for t in rows if t.number == number), []))
     chosen = [q for q in representative if q in present][:k]
     for text in texts:
         if len(chosen) >= k:

@@ -106,11 +106,12 @@ def _refresh_quotes(run: ThemeRun, theme: Theme) -> None:
     """Keep the quotes still in the theme; top up from its comments to at least three."""
     texts = _member_texts(run, theme.number)
     present = set(texts.values())
-    quotes = [q for q in theme.quotes if q in present]
+    flagged = theme_runs.flagged_texts(run.survey_id, run.question_key)
+    quotes = [q for q in flagged.quotes(theme.quotes) if q in present]
     for _, text in sorted(texts.items()):
         if len(quotes) >= 3:
             break
-        if text and text not in quotes:
+        if text and text not in quotes and text not in flagged.texts:
             quotes.append(text)
     theme.quotes = quotes[:MAX_QUOTES]
 

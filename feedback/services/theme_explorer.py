@@ -37,7 +37,9 @@ from feedback.services.library import all_surveys, get_survey
 from feedback.services.theme_edits import active_themes
 from feedback.services.themes import (
     NON_ANSWER_ID,
+    FlaggedTexts,
     current_run,
+    flagged_texts,
     pending_refresh,
     themed_questions,
 )
@@ -217,9 +219,11 @@ def _records(q: Question, rows: Sequence[Row]) -> list[CommentRecord]:
                           {TEAM: r.team} if r.team else {}, r.theme) for r in rows]
 
 
-def _team_quotes(theme: Theme, rows: Sequence[Row], texts: dict[int, str]) -> tuple[str, ...]:
-    mine = [texts[r.answer_id] for r in rows if r.answer_id in texts and texts[r.answer_id]]
-    stored = [prepare(t) for t in theme.quotes]
+def _team_quotes(theme: Theme, rows: Sequence[Row], texts: dict[int, str],
+                 flagged: FlaggedTexts) -> tuple[str, ...]:
+    mine = flagged.comments([texts[r.answer_id] for r in rows
+                             if r.answer_id in texts and texts[r.answer_id]])
+    stored = [prepare(t) for t in flagged.quotes(theme.quotes)]
     chosen = [t for t in stored if t in set(mine)][:3]
     for text in mine:
         if len(chosen) >= 3:
@@ -257,14 +261,16 @@ def overview(q: Question, team: str | None) -> Overview:
         wanted = {number for number, c in counts.items() if c >= q.min_n}
         texts = redacted_texts([r.answer_id for r in rows
                                 if r.team == team and r.theme in wanted])
+    # a possible disclosure is never a quote, even one flagged after the fit
+    flagged = flagged_texts(q.survey.id, q.key)
     cards = []
     for theme in active_themes(run):
         count = counts.get(theme.number, 0)
         if team is None:
-            quotes, note = tuple(prepare(t) for t in theme.quotes[:5]), ""
+            quotes, note = tuple(prepare(t) for t in flagged.quotes(theme.quotes)[:5]), ""
         elif count >= q.min_n:
             mine = [r for r in rows if r.team == team and r.theme == theme.number]
-            quotes, note = _team_quotes(theme, mine, texts), ""
+            quotes, note = _team_quotes(theme, mine, texts, flagged), ""
         else:
             quotes, note = (), (f"Quotes are not shown: fewer than {q.min_n} comments "
                                 "from your team are in this theme.")

@@ -27,6 +27,7 @@ from feedback.models import (
     CommentTheme,
     Embedding,
     Response,
+    SafeguardingFlag,
     Survey,
     Theme,
     ThemeRun,
@@ -120,6 +121,74 @@ def comments_for(survey: Survey, question_key: str) -> list[Comment]:
                Answer.text.is_not(None))
         .order_by(Wave.opens_on, Answer.id))
     return [Comment(a, w, t) for a, w, t in rows]
+
+
+# -- safeguarding: a possible disclosure is never a quote -----------------------------
+
+#: how :func:`analysis.themes.describe.pick_quotes` marks a quote it cut short
+_CUT = " …"
+
+
+def flagged_answer_ids(survey_id: int, question_key: str) -> set[int]:
+    """Ids of the question's answers with a safeguarding flag, whatever its status."""
+    return set(db.session.scalars(
+        select(SafeguardingFlag.answer_id)
+        .join(Answer, Answer.id == SafeguardingFlag.answer_id)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Wave, Response.wave_id == Wave.id)
+        .where(Wave.survey_id == survey_id, Answer.question_key == question_key)))
+
+
+@dataclass(frozen=True)
+class FlaggedTexts:
+    """The redacted texts (:func:`analysis.text.prepare`, the form quotes are stored
+    and shown in) of a question's flagged answers: what no quote may be."""
+
+    texts: frozenset[str]
+
+    def __contains__(self, text: object) -> bool:
+        """Whether ``text`` (redacted) is a flagged answer, or a quote cut from one."""
+        if not isinstance(text, str) or not self.texts:
+            return False
+        if text in self.texts:
+            return True
+        if text.endswith(_CUT):  # a long comment cut at 300 characters
+            start = text[: -len(_CUT)]
+            return any(t.startswith(start) for t in self.texts)
+        return False
+
+    def quotes(self, quotes: Sequence[str]) -> list[str]:
+        """Stored ``quotes`` without the flagged ones, in order (a quote is also
+        redacted before it is compared, in case it was stored as written)."""
+        if not self.texts:
+            return list(quotes)
+        from analysis.text import prepare
+
+        return [q for q in quotes if q not in self and prepare(q) not in self]
+
+    def comments(self, texts: Sequence[str]) -> list[str]:
+        """Redacted comment ``texts`` without the flagged ones, in order (to top up
+        a theme's quotes with other comments)."""
+        return [t for t in texts if t not in self.texts] if self.texts else list(texts)
+
+
+def flagged_texts(survey_id: int, question_key: str) -> FlaggedTexts:
+    """The question's flagged answers as :class:`FlaggedTexts` (one query).
+
+    Flags can be raised after a run was fitted (a later screen over old answers, a
+    longer phrase list), so every page, export and report that shows a theme's quotes,
+    or tops them up with other comments, leaves these out.
+    """
+    from analysis.text import prepare
+
+    rows = db.session.scalars(
+        select(Answer.text)
+        .join(SafeguardingFlag, SafeguardingFlag.answer_id == Answer.id)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Wave, Response.wave_id == Wave.id)
+        .where(Wave.survey_id == survey_id, Answer.question_key == question_key,
+               Answer.text.is_not(None)))
+    return FlaggedTexts(frozenset(prepare(t) for t in rows))
 
 
 def current_run(survey: Survey, question_key: str) -> ThemeRun | None:
@@ -239,7 +308,9 @@ def _fit(survey: Survey, question_key: str, comments: list[Comment],
         db.session.commit()
     model = ThemeClusterer(n_themes=n_themes, backend=backend, random_state=seed,
                            cache=DatabaseEmbeddingCache())
-    model.fit([c.text for c in comments])
+    flagged = flagged_answer_ids(survey.id, question_key)
+    model.fit([c.text for c in comments],
+              quotable=[c.answer_id not in flagged for c in comments])
     if ticket is not None:
         _progress(run, "Matching the themes with earlier ones and keeping people's edits")
     records, labels = list(model.themes_), [int(x) for x in model.labels_]

@@ -233,3 +233,59 @@ def test_emoji_and_other_languages():
 def test_no_words_at_all_still_assigns_every_answer():
     model = fit(["食", "水"], n_themes=2)  # single characters: no token for TF-IDF
     assert (model.labels_ >= 0).all()
+
+
+# --- quotable: comments that must never be quoted -------------------------------
+
+def fit_quotable(quotable):
+    return ThemeClusterer(n_themes=3, backend="tfidf", random_state=0).fit(
+        CORPUS, quotable=quotable)
+
+
+def _theme_of(model, text):
+    return next(t for t in model.themes_ if t.id == model.labels_[CORPUS.index(text)])
+
+
+def test_a_comment_that_may_not_be_quoted_still_counts_but_is_never_a_quote():
+    free = fit(n_themes=3)
+    food = _theme_of(free, FOOD[0])
+    central = food.quotes[0]  # the food theme's most central comment
+    assert central in FOOD
+    quotable = [text != central for text in CORPUS]
+    kept = fit_quotable(quotable)
+    np.testing.assert_array_equal(kept.labels_, free.labels_)
+    np.testing.assert_array_equal(kept.subtheme_labels_, free.subtheme_labels_)
+    assert [(t.id, t.size, t.keywords) for t in kept.themes_] == [
+        (t.id, t.size, t.keywords) for t in free.themes_]
+    quotes = [q for t in kept.themes_ for q in (*t.quotes, *(q for s in t.subthemes
+                                                              for q in s.quotes))]
+    assert central not in quotes
+    assert set(_theme_of(kept, FOOD[0]).quotes) <= set(FOOD)
+    assert len(_theme_of(kept, FOOD[0]).quotes) >= 3  # the others stand in
+
+
+def test_quotable_defaults_to_every_comment():
+    everything = fit_quotable([True] * len(CORPUS))
+    assert [t.quotes for t in everything.themes_] == [t.quotes for t in fit(n_themes=3).themes_]
+
+
+def test_a_theme_none_of_whose_comments_may_be_quoted_has_no_quotes():
+    quotable = [text not in FOOD for text in CORPUS]
+    model = fit_quotable(quotable)
+    food = _theme_of(model, FOOD[0])
+    assert food.quotes == () and food.size == len(FOOD) and food.label
+
+
+def test_non_answers_that_may_not_be_quoted_are_not_listed():
+    quotable = [text != "Nothing." for text in CORPUS]
+    model = fit_quotable(quotable)
+    non = model.themes_[-1]
+    assert non.is_non_answer and non.size == 3
+    assert "nothing." not in {q.lower() for q in non.quotes} and len(non.quotes) == 2
+
+
+@pytest.mark.parametrize("quotable, error", [
+    ([True] * 3, ValueError), ("yes", TypeError), ([1] * len(CORPUS), TypeError)])
+def test_quotable_must_be_one_bool_per_comment(quotable, error):
+    with pytest.raises(error):
+        fit_quotable(quotable)

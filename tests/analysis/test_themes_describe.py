@@ -273,3 +273,15 @@ def test_a_theme_about_an_abbreviation_gets_the_phrase_as_its_label():
     model = ThemeClusterer(n_themes=2, backend="tfidf", random_state=0).fit(comments)
     labels = {t.label for t in model.themes_}
     assert "Social worker" in labels
+
+
+def test_pick_quotes_skips_comments_that_may_not_be_quoted():
+    from analysis.themes.describe import pick_quotes
+
+    texts = [f"comment number {i} says quite a lot of words here" for i in range(5)]
+    # the first is the centre; the others lie symmetrically around it
+    features = np.array([[1.0, 0.0], [0.8, 0.6], [0.8, -0.6], [0.6, 0.8], [0.6, -0.8]])
+    assert pick_quotes(texts, features, n=3)[0] == texts[0]
+    picked = pick_quotes(texts, features, n=3, quotable=[False, True, True, True, True])
+    assert texts[0] not in picked and len(picked) == 3
+    assert pick_quotes(texts, features, quotable=[False] * 5) == ()

@@ -59,10 +59,11 @@ class RuleClusterer:
             return NON_ANSWER_ID
         return next((t for t, (word, _) in TOPICS.items() if word in text.lower()), 0)
 
-    def fit(self, texts):
+    def fit(self, texts, y=None, *, quotable=None):
         if RuleClusterer.fail:
             raise RuntimeError("the clustering broke")
         texts = list(texts)
+        may_quote = [True] * len(texts) if quotable is None else list(quotable)
         topics = [self.topic(t) for t in texts]
         present = [t for t in RuleClusterer.order if t in topics]
         self.ids_ = {topic: i for i, topic in enumerate(present)}
@@ -73,6 +74,8 @@ class RuleClusterer:
         themes = []
         for topic in present:
             members = [x for x, t in zip(texts, topics, strict=True) if t == topic]
+            quotable_members = [x for x, t, ok in zip(texts, topics, may_quote, strict=True)
+                                if t == topic and ok]
             subthemes = ()
             if topic == 0:
                 high = [x for x in members if "high" in x.lower()]
@@ -81,7 +84,7 @@ class RuleClusterer:
                                             len(members) - len(high), 0.0))
             themes.append(ThemeRecord(
                 id=self.ids_[topic], label=TOPICS[topic][1], keywords=(TOPICS[topic][0],),
-                quotes=tuple(prepare(x) for x in members[:3]), size=len(members),
+                quotes=tuple(prepare(x) for x in quotable_members[:3]), size=len(members),
                 share=len(members) / len(texts), subthemes=subthemes,
                 centroid=tuple(1.0 if i == topic else 0.0 for i in range(4)), space="rules",
                 profile=((TOPICS[topic][0], 1.0),)))
