@@ -4,6 +4,7 @@ an email goes out at once (to a local SMTP server), and the decision is audited.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from feedback.extensions import db
@@ -50,7 +51,7 @@ def test_a_disclosure_reaches_the_queue_and_the_inbox_and_its_handling_is_audite
     lead.wait_for_url("**/admin/safeguarding")
     assert_accessible(lead, "safeguarding queue")
     lead.get_by_role("link", name="Open").first.click()
-    assert lead.get_by_text(DISCLOSURE).is_visible()
+    expect(lead.get_by_text(DISCLOSURE)).to_be_visible()
     assert_accessible(lead, "safeguarding item")
     lead.get_by_label("Referred").check()
     lead.get_by_label("Note").fill("Rang the front door; referral made.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from feedback.extensions import db
@@ -45,7 +46,7 @@ def test_record_an_action_and_see_it_on_the_public_page(browser, demo_data, lead
 
     # Sent empty: the error summary links to the fields.
     page.get_by_role("button", name="Record the action").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.title().startswith("Error:")
     assert_accessible(page, "action form with errors")
 

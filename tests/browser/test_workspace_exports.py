@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -53,7 +54,7 @@ def test_the_exports_page_is_accessible(browser, demo_server, viewport):
     page.locator("#report-wave").select_option(carers)
     page.get_by_label("For").select_option(index=1)
     page.get_by_role("button", name="Download the board report").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "reports and exports with an error")
     page.context.close()
 

@@ -10,6 +10,7 @@ import re
 import textwrap
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from feedback.extensions import db
@@ -87,7 +88,7 @@ def test_build_preview_publish_and_run_a_survey(lead, demo_data):
 
     # The preview reads the draft, page by page, and stores nothing.
     page.get_by_role("link", name="Preview the draft").click()
-    assert page.locator(".preview-banner").is_visible()
+    expect(page.locator(".preview-banner")).to_be_visible()
     assert_accessible(page, "preview landing page")
     page.get_by_role("button", name="Start now").click()
     page.wait_for_url("**/preview/q/**")
@@ -107,7 +108,7 @@ def test_build_preview_publish_and_run_a_survey(lead, demo_data):
     page.get_by_role("link", name="Publish version 1").click()
     assert_accessible(page, "publish")
     page.get_by_role("button", name="Publish version 1").click()
-    assert page.get_by_text("Published version 1.").is_visible()
+    expect(page.get_by_text("Published version 1.")).to_be_visible()
 
     # A wave that opens next week, with a target, opened now.
     day = dt.date.today()
@@ -126,12 +127,13 @@ def test_build_preview_publish_and_run_a_survey(lead, demo_data):
     assert "Upcoming" in row.inner_text()
     row.get_by_role("button", name="Open now Spring 2027").click()
     row = page.locator("tr", has_text="Spring 2027")
-    assert "Open" in row.inner_text() and "0 of 150" in row.inner_text()
+    expect(row).to_contain_text("Open")
+    expect(row).to_contain_text("0 of 150")
     assert_accessible(page, "the survey with an open wave")
 
     # Invitation codes: shown once, printed from the page.
     row.get_by_role("link", name="Invitation codes for Spring 2027").click()
-    assert page.get_by_text("Codes are shown once").is_visible()
+    expect(page.get_by_text("Codes are shown once")).to_be_visible()
     page.get_by_label("How many codes").fill("4")
     page.get_by_role("button", name="Make the codes").click()
     codes = page.locator(".code-card-code").all_inner_texts()
