@@ -109,6 +109,7 @@ def test_complete_an_action_and_filter_the_list(browser, demo_data, lead):
     page.get_by_label("Who it answers").select_option("care_leavers")
     page.get_by_label("Status").select_option("blue")
     page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"/admin/actions\?.*status=blue"))
     body = page.locator("tbody").inner_text()
     assert "Drop-in for care leavers" in body and "Council tax exemption" in body
     assert "A named housing officer" not in body

@@ -176,7 +176,7 @@ def test_a_yaml_mistake_shows_the_line_and_the_key(lead):
     page.get_by_label("Or paste the YAML here").fill(BAD_YAML)
     page.get_by_role("button", name="Check and create the draft").click()
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Line 9, at sections[0].questions[0].type: unknown question type 'agremeent'" in \
         summary.inner_text()
     assert page.title().startswith("Error:")

@@ -241,7 +241,7 @@ def test_refresh_progress_is_visible_while_the_job_runs(browser, demo_data, java
             expect(check).to_be_hidden()
         else:
             check.click()
-            assert heading.inner_text() == "Themes refreshed"
+            expect(heading).to_have_text("Themes refreshed")
         assert page.get_by_role("status").inner_text().startswith("Done")
     finally:
         page.context.close()
