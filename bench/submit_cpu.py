@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import submit_load_ceiling as ceiling_app  # noqa: E402
 from submit_load_client import CeilingRespondent, ChorusRespondent, Limits  # noqa: E402
 from submit_load_servers import create_databases, drop_databases  # noqa: E402
+from submit_load_timed import step_of  # noqa: E402
 
 import surveys  # noqa: E402
 
@@ -61,21 +62,10 @@ class TestClientBrowser:
         started = time.process_time()
         response = self.client.open(path, method=method, **kwargs)
         text = response.get_data(as_text=True)
-        self.watch[_step(method, path, response.headers.get("Location") or "")].append(
+        location = response.headers.get("Location") or ""
+        self.watch[step_of(method, path, response.status, location)].append(
             time.process_time() - started)
         return response.status_code, response.headers.get("Location"), text
-
-
-def _step(method: str, path: str, location: str) -> str:
-    if path.endswith("/start") or (path == "/form" and method == "POST" and not location):
-        return "start"
-    if path.endswith("/thank-you"):
-        return "thanks"
-    if "/q/" in path:
-        if method == "GET":
-            return "page"
-        return "final" if location.endswith("/thank-you") else "post"
-    return "landing" if path.startswith("/s/") else method.lower()
 
 
 def run(kind, app, survey, submissions: int, warmup: int, seed: int
