@@ -129,14 +129,19 @@ def comments_for(survey: Survey, question_key: str) -> list[Comment]:
 _CUT = " …"
 
 
-def flagged_answer_ids(survey_id: int, question_key: str) -> set[int]:
-    """Ids of the question's answers with a safeguarding flag, whatever its status."""
-    return set(db.session.scalars(
-        select(SafeguardingFlag.answer_id)
-        .join(Answer, Answer.id == SafeguardingFlag.answer_id)
+def _flagged_answers(survey_id: int, question_key: str):
+    """The question's answers with a safeguarding flag, whatever its status: (id, text)."""
+    return db.session.execute(
+        select(Answer.id, Answer.text)
+        .join(SafeguardingFlag, SafeguardingFlag.answer_id == Answer.id)
         .join(Response, Answer.response_id == Response.id)
         .join(Wave, Response.wave_id == Wave.id)
-        .where(Wave.survey_id == survey_id, Answer.question_key == question_key)))
+        .where(Wave.survey_id == survey_id, Answer.question_key == question_key))
+
+
+def flagged_answer_ids(survey_id: int, question_key: str) -> set[int]:
+    """Ids of the question's answers with a safeguarding flag, whatever its status."""
+    return {answer_id for answer_id, _ in _flagged_answers(survey_id, question_key)}
 
 
 @dataclass(frozen=True)
@@ -181,14 +186,8 @@ def flagged_texts(survey_id: int, question_key: str) -> FlaggedTexts:
     """
     from analysis.text import prepare
 
-    rows = db.session.scalars(
-        select(Answer.text)
-        .join(SafeguardingFlag, SafeguardingFlag.answer_id == Answer.id)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Wave, Response.wave_id == Wave.id)
-        .where(Wave.survey_id == survey_id, Answer.question_key == question_key,
-               Answer.text.is_not(None)))
-    return FlaggedTexts(frozenset(prepare(t) for t in rows))
+    return FlaggedTexts(frozenset(prepare(text) for _, text in
+                                  _flagged_answers(survey_id, question_key) if text))
 
 
 def current_run(survey: Survey, question_key: str) -> ThemeRun | None:
