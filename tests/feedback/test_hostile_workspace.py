@@ -38,7 +38,6 @@ from feedback.models import (
     Response,
     Role,
     SafeguardingFlag,
-    User,
 )
 from feedback.services import survey_editor, theme_edits
 from feedback.services.clock import today
@@ -54,7 +53,7 @@ from tests.feedback.test_hostile_input import (
     hostile_values,
     submissions,
 )
-from tests.feedback.workspace import make_user, sign_in
+from tests.feedback.workspace import make_user, signed_in_client
 
 #: the demo surveys loaded: one with teams (staff), one for young people
 SURVEYS = {"staff-annual", "care-leavers"}
@@ -95,12 +94,7 @@ class Workspace:
     last: dict[str, object] | None = None
 
     def client(self) -> FreshContextClient:
-        client = self.app.test_client()
-        with self.app.app_context():
-            user = db.session.get(User, self.admin_id)
-            db.session.expunge(user)
-        sign_in(client, user)
-        return client
+        return signed_in_client(self.app, self.admin_id)
 
 
 # -- reading forms -------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from feedback.services.waves import create_wave
 from tests.conftest import FreshContextClient, make_app
 from tests.feedback.respondent import csrf_token
 from tests.feedback.test_hostile_input import IMG, SCRIPT, read_page
-from tests.feedback.workspace import make_user, sign_in
+from tests.feedback.workspace import make_user, signed_in_client
 
 JS = "javascript:alert(1)"
 TEMPLATE = "{{7*7}}"
@@ -113,12 +113,7 @@ class Hostile:
     theme_number: int
 
     def client(self) -> FreshContextClient:
-        client = self.app.test_client()
-        with self.app.app_context():
-            user = db.session.get(User, self.admin_id)
-            db.session.expunge(user)
-        sign_in(client, user)
-        return client
+        return signed_in_client(self.app, self.admin_id)
 
 
 def _post_form(client, page: str, data: dict, url: str | None = None, prefix: str = ""):

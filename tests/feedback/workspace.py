@@ -50,6 +50,16 @@ def sign_in(client, user: User) -> None:
         session["started"] = session["seen"] = time.time()
 
 
+def signed_in_client(app, user_id: int):
+    """A new test client of ``app``, signed in as the user with ``user_id``."""
+    client = app.test_client()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        db.session.expunge(user)
+    sign_in(client, user)
+    return client
+
+
 def sign_in_as(client, role: Role | str, **kwargs) -> User:
     user = make_user(role, **kwargs)
     sign_in(client, user)
