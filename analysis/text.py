@@ -66,9 +66,14 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def text_key(text: str) -> str:
-    """Return the cache key of a text: the sha256 hex digest of its normalised form."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+def text_key(text: str, variant: str = "") -> str:
+    """Return the cache key of a text: the sha256 hex digest of its normalised form.
+
+    ``variant`` names another model's vectors of the same text (the int8 MiniLM's:
+    ``"int8"``), so that one cache never mixes them; "" keeps the plain key.
+    """
+    prefix = f"{variant}\0" if variant else ""
+    return hashlib.sha256((prefix + normalise(text)).encode("utf-8")).hexdigest()
 
 
 # --- preparation -------------------------------------------------------------

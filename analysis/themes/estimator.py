@@ -145,6 +145,11 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
     cache : EmbeddingCache or None, default=None
         Where embeddings are kept by text hash. ``None`` gives each fit a
         fresh in-memory cache. Only used by the minilm backend.
+    int8 : bool, default=True
+        Run MiniLM with 8-bit integer weights (PyTorch dynamic quantization;
+        see :class:`~analysis.themes.backends.MiniLMEmbedder`): 2.3 times as
+        fast on two CPU cores, with themes as good on the development set.
+        ``False`` uses the float32 model. Only used by the minilm backend.
 
     Attributes
     ----------
@@ -192,6 +197,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         min_subtheme_size: int = 15,
         n_components: int = 200,
         cache: EmbeddingCache | None = None,
+        int8: bool = True,
     ) -> None:
         self.n_themes = n_themes
         self.backend = backend
@@ -205,6 +211,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         self.min_subtheme_size = min_subtheme_size
         self.n_components = n_components
         self.cache = cache
+        self.int8 = int8
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -249,7 +256,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         """MiniLM vectors of ``texts``, each with its first clause's added."""
         leads = [lead_clause(t) if self.lead_weight > 0 else None for t in texts]
         with_lead = [i for i, lead in enumerate(leads) if lead is not None]
-        vectors, n_embedded, seconds = MiniLMEmbedder().embed(
+        vectors, n_embedded, seconds = self._embedder().embed(
             texts + [str(leads[i]) for i in with_lead], self.cache_
         )
         embedded = vectors[: len(texts)]
@@ -257,9 +264,13 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             embedded[with_lead] += self.lead_weight * vectors[len(texts) :]
         return normalize(embedded).astype(np.float32), n_embedded, seconds
 
+    def _embedder(self) -> MiniLMEmbedder:
+        # Models pickled before int8 existed were fitted in float32.
+        return MiniLMEmbedder(int8=getattr(self, "int8", False))
+
     def _space(self) -> str:
         if self.backend_ == "minilm":
-            return MiniLMEmbedder.space
+            return self._embedder().space
         # TF-IDF vectors only compare within one fitted vocabulary and basis.
         digest = hashlib.sha256("\n".join(self.text_features_.terms).encode("utf-8"))
         chars = getattr(self.text_features_, "chars_", None)

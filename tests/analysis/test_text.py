@@ -28,6 +28,11 @@ def test_text_key_is_sha256_of_the_normalised_text():
     assert text_key("  kind   staff ") == expected
 
 
+def test_a_text_key_variant_is_hashed_before_the_text():
+    assert text_key("kind staff", "int8") == hashlib.sha256(b"int8\0kind staff").hexdigest()
+    assert text_key("kind staff", "int8") != text_key("kind staff")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
