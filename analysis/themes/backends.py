@@ -38,6 +38,7 @@ __all__ = [
     "TextFeatures",
     "int8_available",
     "lead_clause",
+    "words_and_phrases",
     "minilm_available",
     "resolve_backend",
 ]
@@ -47,6 +48,10 @@ BACKENDS = ("auto", "tfidf", "minilm")
 
 # Words of two or more characters, keeping inner apostrophes ("didn't").
 TOKEN_PATTERN = r"(?u)\b\w[\w']*\w\b"
+_TOKEN = re.compile(TOKEN_PATTERN)
+# Where a two-word phrase may not cross: sentence and clause punctuation, brackets,
+# and a dash standing between words (not the hyphen of "drop-in").
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"]+|\s[-–—]+\s|[–—]")
 
 
 # A clause ends at sentence punctuation, or at a comma, colon or dash after a word.
@@ -59,6 +64,29 @@ _OPENERS = frozenset(
      "thanks", "thank", "you", "hi", "hello", "also", "just", "and", "but", "um", "erm",
      "firstly", "first", "of", "all"]
 )
+
+
+def words_and_phrases(text: str) -> list[str]:
+    """The terms of ``text`` the TF-IDF vectors count: its words that are not
+    stop words, and each pair of such words that follow each other within a
+    clause.
+
+    It is the analyser scikit-learn builds from ``token_pattern``,
+    ``stop_words`` and ``ngram_range=(1, 2)``, except that no phrase crosses
+    punctuation: "The coffee machine, when it isn't broken. Joking aside, my
+    colleagues" has no "broken joking" (which had become a theme's label).
+
+    Examples
+    --------
+    >>> words_and_phrases("Kind staff. Food cold")
+    ['kind', 'staff', 'kind staff', 'food', 'cold', 'food cold']
+    """
+    terms: list[str] = []
+    for clause in _PHRASE_BREAK.split(tfidf_preprocess(text)):
+        words = [w for w in _TOKEN.findall(clause) if w not in STOP_WORDS]
+        terms += words
+        terms += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return terms
 
 
 def lead_clause(text: str) -> str | None:
@@ -148,10 +176,7 @@ class TextFeatures:
         min_df = 2 if len(texts) >= 50 else 1
         self.chars_: TfidfVectorizer | None = None
         self.counter_: CountVectorizer | None = CountVectorizer(
-            preprocessor=tfidf_preprocess,
-            token_pattern=TOKEN_PATTERN,
-            stop_words=sorted(STOP_WORDS),
-            ngram_range=(1, 2),
+            analyzer=words_and_phrases,
             min_df=min_df,
             dtype=np.float32,
         )

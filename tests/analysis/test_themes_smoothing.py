@@ -5,7 +5,7 @@ import pytest
 from sklearn.cluster import KMeans
 
 from analysis.themes import FileEmbeddingCache, clustering, smoothing
-from analysis.themes.backends import lead_clause
+from analysis.themes.backends import TextFeatures, lead_clause, words_and_phrases
 from analysis.themes.clustering import _break_up_catch_all, catch_alls, split_into_themes
 from analysis.themes.smoothing import NeighbourSmoother
 
@@ -28,6 +28,31 @@ E1, E2, E3, E4 = np.eye(4, dtype=np.float32)
 )
 def test_lead_clause(text, lead):
     assert lead_clause(text) == lead
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Kind staff. Food cold", ["kind", "staff", "kind staff", "food", "cold", "food cold"]),
+        # stop words drop out before pairing, as in scikit-learn's own analyser
+        ("the staff were kind", ["staff", "kind", "staff kind"]),
+        # no phrase across a full stop, a comma or a dash between words ...
+        ("It isn't broken. Joking aside", ["isn't", "broken", "isn't broken", "joking",
+                                           "aside", "joking aside"]),
+        ("tea, coffee - cake", ["tea", "coffee", "cake"]),
+        # ... but a hyphen inside a word is not a break, and placeholders are not words
+        ("a drop-in, thanks [name]", ["drop", "thanks"]),
+    ],
+)
+def test_words_and_phrases_pair_words_within_a_clause(text, terms):
+    assert words_and_phrases(text) == terms
+
+
+def test_tfidf_vocabulary_has_no_phrase_across_sentences():
+    texts = ["The coffee machine is broken. Joking aside, my colleagues"] * 2
+    terms = set(TextFeatures().fit(texts).terms)
+    assert {"coffee machine", "joking aside", "colleagues"} <= terms
+    assert "broken joking" not in terms and "aside colleagues" not in terms
 
 
 def test_each_vector_becomes_the_mean_of_itself_and_its_nearest_neighbour():
