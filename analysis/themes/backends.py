@@ -275,7 +275,9 @@ def _load_minilm(int8: bool = False) -> Any:
         # The deprecation notices of torch.ao.quantization: see int8_available.
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", UserWarning)
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return torch.ao.quantization.quantize_dynamic(
+            model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+        )
 
 
 class MiniLMEmbedder:
