@@ -70,7 +70,9 @@ class ThemeSplit:
         """Theme of each row of ``features``."""
         rank = np.empty_like(self.order)
         rank[self.order] = np.arange(len(self.order))
-        return rank[self.model.predict(features)]
+        # k-means predicts in the dtype it was fitted in (float32 before float64 was used)
+        centres = self.model.cluster_centers_
+        return rank[self.model.predict(np.asarray(features, dtype=centres.dtype))]
 
 
 def _fine_clusters(features: np.ndarray, n_fine: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +141,9 @@ def split_into_themes(
     seed : int
         Seed of every random step.
     """
+    # In float64: scikit-learn's k-means++ computes float32 distances by copying
+    # chunks to float64, which made the fine clusters three times slower.
+    features = np.asarray(features, dtype=np.float64)
     fine_labels, centres = _fine_clusters(features, n_fine, seed)
     candidates = sorted({min(k, len(centres)) for k in candidates})
     cuts = _cuts(centres, candidates)
@@ -262,7 +267,9 @@ def split_theme(
     n_sub = min(max_subthemes, len(features) // min_size, count_distinct(features))
     if n_sub < 2:
         return np.zeros(len(features), dtype=int)
-    labels = KMeans(n_sub, n_init=3, random_state=seed).fit_predict(features)
+    labels = KMeans(n_sub, n_init=3, random_state=seed).fit_predict(
+        np.asarray(features, dtype=np.float64)
+    )
     sizes = np.bincount(labels, minlength=n_sub)
     order = np.argsort(-sizes, kind="stable")
     rank = np.empty_like(order)
