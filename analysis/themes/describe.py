@@ -372,7 +372,32 @@ def _side_by_side(first: str, second: str, forms: Sequence[str]) -> str | None:
     for phrase in (f"{first} {second}", f"{second} {first}"):
         if sum(f" {phrase} " in f for f in both) >= 0.5 * len(both):
             return phrase
+    # With a stop word between, as the comments write it: "open" and
+    # "bank account" make "open a bank account", not "Bank account and open".
+    wordings: Counter[str] = Counter()
+    for form in both:
+        wordings.update({w for x, y in ((first, second), (second, first))
+                         if (w := _with_stop_words(form, x, y))})
+    if wordings:
+        wording, count = wordings.most_common(1)[0]
+        if count >= 0.5 * len(both):
+            return wording
     return None
+
+
+_ARTICLES = frozenset(["a", "an", "the"])
+
+
+def _with_stop_words(form: str, first: str, second: str) -> str:
+    """``first``, one stop word (and perhaps an article), then ``second``, as
+    written in ``form``: "learning from audits", "training in the practice
+    model", not "keeps changing its so annoying"; "" when they never do."""
+    pattern = rf"(?<![\w']){re.escape(first)}((?: [\w']+){{1,2}}) {re.escape(second)}(?![\w'])"
+    for match in re.finditer(pattern, form):
+        between = match.group(1).split()
+        if all(w in STOP_WORDS for w in between) and sum(w not in _ARTICLES for w in between) <= 1:
+            return match.group(0)
+    return ""
 
 
 def spelled_out(terms: np.ndarray, document_counts: np.ndarray) -> dict[str, str]:

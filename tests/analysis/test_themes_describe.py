@@ -6,6 +6,7 @@ import pytest
 from analysis.themes import NON_ANSWER_ID, ThemeClusterer
 from analysis.themes.describe import (
     LABEL_CHARS,
+    _side_by_side,
     display_case,
     distinct_rows,
     idea_form,
@@ -193,6 +194,27 @@ def test_keywords_written_side_by_side_make_one_phrase():
     assert label_from(keywords, "", forms, 2) == "Supervising social worker"
     forms = ["more pocket money", "more pocket money please", "money for the bus"]
     assert label_from(("money", "more pocket"), "", forms, 1) == "More pocket money"
+
+
+def test_keywords_with_stop_words_between_make_the_comments_phrase():
+    forms = ["help to open a bank account and save", "i think help to open a bank account",
+             "open a bank account", "save money"]
+    assert label_from(("bank account", "open", "save"), "", forms, 1) == "Open a bank account"
+    # an article may come with the stop word ...
+    forms = ["more training in the practice model", "training in the practice model please"]
+    assert label_from(("training", "practice model"), "", forms, 1) == (
+        "Training in the practice model"
+    )
+    # ... but two other stop words are too many
+    forms = ["my sw keeps changing its so annoying", "keeps changing its so annoying"]
+    assert _side_by_side("changing", "annoying", forms) is None
+    assert _side_by_side("changing", "annoying", ["changing is annoying"]) == (
+        "changing is annoying"
+    )
+    # and not when most comments using both keep them apart
+    forms = ["open the door and my bank account", "bank account then open it", "bank account",
+             "open a bank account"]
+    assert label_from(("bank account", "open"), "", forms, 1) == "Bank account and open"
 
 
 def test_a_second_keyword_that_names_nothing_does_not_join():
