@@ -147,7 +147,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         fresh in-memory cache. Only used by the minilm backend.
     int8 : bool, default=True
         Run MiniLM with 8-bit integer weights (PyTorch dynamic quantization;
-        see :class:`~analysis.themes.backends.MiniLMEmbedder`): 2.3 times as
+        see :class:`~analysis.themes.backends.MiniLMEmbedder`): about twice as
         fast on two CPU cores, with themes as good on the development set.
         ``False`` uses the float32 model. Only used by the minilm backend.
 
