@@ -24,7 +24,9 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.text import STOP_WORDS, tfidf_preprocess
+from analysis.text import STOP_WORDS
+
+from .backends import words_and_phrases
 
 __all__ = [
     "class_tfidf",
@@ -517,12 +519,9 @@ def quote_label(quote: str, scores: np.ndarray, terms: np.ndarray) -> str:
     that names something, with most words that are not generic, else its
     best-scoring term, else its first three
     words that are not stop words, else its first words."""
-    grams: set[str] = set()
-    content: list[str] = []
-    for clause in re.split(r"[.,;:!?()\-–—]+", quote):  # no phrase across a full stop
-        words = [t for t in _TOKEN.findall(tfidf_preprocess(clause)) if t not in STOP_WORDS]
-        grams |= {" ".join(words[i : i + 2]) for i in range(len(words) - 1)} | set(words)
-        content += words
+    own = words_and_phrases(quote)  # the vectors' own terms: no phrase across a full stop
+    grams = set(own)
+    content = [t for t in own if " " not in t]
     index = {str(t): i for i, t in enumerate(terms) if str(t) in grams}
     if index:
         plain = _GENERIC | _VAGUE | _WEAK_ALONE

@@ -56,5 +56,7 @@ def test_minilm_baseline_compares_the_fit_with_bertopic(bench, data, capsys):
     out = capsys.readouterr().out
     baseline = float(re.search(r"^baseline\s+([\d.]+) s", out, re.M).group(1))
     estimate = float(re.search(r"^BERTopic est\.\s+([\d.]+) s", out, re.M).group(1))
-    assert estimate == pytest.approx(bench.BERTOPIC_PER_EMBEDDING * baseline, abs=0.1)
+    # both are printed to 0.1 s, so the baseline's rounding is multiplied too
+    rounding = 0.05 * bench.BERTOPIC_PER_EMBEDDING + 0.05
+    assert estimate == pytest.approx(bench.BERTOPIC_PER_EMBEDDING * baseline, abs=rounding)
     assert re.search(r"this fit took \d+% of it \(cold;", out)
