@@ -90,7 +90,7 @@ def prepare(text: str) -> str:
 _CORE = _words(
     """
     nothing no none nope nah na nil nada nowt nought zero not idk dunno pass dont don't
-    nothin can't cant cannot idc
+    nothin can't cant cannot idc unsure
     """
 )
 _FILLER = _words(
@@ -100,7 +100,7 @@ _FILLER = _words(
     honestly absolutely whatsoever just that so comes come mind specific the moment
     present this time other than x xx xxx ok okay lol sorry mention report answer
     applicable a thing single it is there nothing's really much particular in particular
-    have got any idea clue prefer tbh bothered
+    have got any idea clue prefer tbh bothered what put write want new
     """
 )
 _TYPO_TARGETS = ("nothing", "comment", "comments")
@@ -138,8 +138,9 @@ def is_non_answer(text: str) -> bool:
     most eight words, every one of them from a short list of filler words
     ("really", "to", "add", "thanks", "at", "all", "think", "idea"...) and at
     least one of them a refusal or negation ("nothing", "no", "none", "n/a",
-    "nope", "not", "don't", "can't", "idk"...), so "can't think of anything
-    right now", "not that I can think of" and "no idea" are non-answers.
+    "nope", "not", "don't", "can't", "idk", "unsure"...), so "can't think of
+    anything right now", "not that I can think of", "no idea", "not sure what
+    to put" and "I don't want to say" are non-answers.
     Small typos of "nothing" and "comment" are forgiven.
     Answers with any other word ("nothing to improve", "no complaints", "no,
     all good") carry meaning and are *not* non-answers.

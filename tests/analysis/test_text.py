@@ -118,7 +118,9 @@ def test_prepare_normalises_then_redacts():
      "😀", "", "   ", "I don't know", "Not sure?", "nothing at all", "no thanks",
      "Nothing else to say", "nothing x", "Can't think of anything right now",
      "can't think of anything", "cant think of anything", "Not that I can think of.",
-     "nothing I can think of", "No idea", "no idea tbh", "Prefer not to say"],
+     "nothing I can think of", "No idea", "no idea tbh", "Prefer not to say", "Unsure",
+     "not sure what to put", "i don't know what to put", "i dont want to say",
+     "Don't really know yet, I'm new", "Not sure what to write"],
 )
 def test_non_answers(text):
     assert is_non_answer(text)
@@ -130,7 +132,8 @@ def test_non_answers(text):
      "Thank you", "nothing works", "No one listens to me", "Not enough activities",
      "nothing nothing nothing nothing nothing nothing nothing nothing nothing",
      "Can't get hold of my social worker", "I can't think straight in meetings",
-     "No idea who my PA is", "cannot see my family"],
+     "No idea who my PA is", "cannot see my family", "I don't want to move again",
+     "Not sure what happens next", "no new social worker please"],
 )
 def test_answers_are_not_non_answers(text):
     assert not is_non_answer(text)
