@@ -361,15 +361,19 @@ def readable_phrases(
     return tuple(picked)
 
 
-def _side_by_side(first: str, second: str, forms: Sequence[str]) -> str | None:
+def _side_by_side(
+    first: str, second: str, forms: Sequence[str], min_together: int = 1
+) -> str | None:
     """``first`` and ``second`` as one phrase when most comments using both
     write them side by side, in either order ("supervising social" and
-    "worker" make "supervising social worker"); else None."""
+    "worker" make "supervising social worker"), and at least ``min_together``
+    comments use both; else None. One comment's wording ("the kids at school
+    keep calling me names") does not name a theme of many ("School keep")."""
     a, b = first.split(), second.split()
     if set(a) & set(b) or len(a) + len(b) > 4:
         return None
     both = [f" {f} " for f in forms if set(a + b) <= set(_TOKEN.findall(f))]
-    if not both:
+    if not both or len(both) < min_together:
         return None
     for phrase in (f"{first} {second}", f"{second} {first}"):
         if sum(f" {phrase} " in f for f in both) >= 0.5 * len(both):
@@ -466,8 +470,9 @@ def label_from(
     :func:`names_something`); a generic word before it ("see", "time") is
     replaced by the best of ``phrases`` containing it ("see mum", "more
     time"), when there is one. A later keyword (of the next three) that most
-    comments write next to the head is joined into one phrase ("supervising
-    social" and "worker": "Supervising social worker"). Otherwise the next
+    comments write next to the head, at least ``min_together`` of them, is
+    joined into one phrase ("supervising social" and "worker": "Supervising
+    social worker"). Otherwise the next
     keyword that names something joins with "and" ("Caseloads and
     supervision") when at least :data:`JOIN_SHARE` of the ``forms`` (the
     theme's distinct comments) use it, at least ``min_together`` of them and
@@ -493,7 +498,8 @@ def label_from(
     if forms:
         merged = next(
             (m for k in rest[:3]
-             if (names_something(k) or k in _GENERIC) and (m := _side_by_side(head, k, forms))),
+             if (names_something(k) or k in _GENERIC)
+             and (m := _side_by_side(head, k, forms, min_together))),
             None,
         )
         second = next((k for k in rest[:2] if names_something(k)), None)

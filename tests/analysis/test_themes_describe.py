@@ -196,6 +196,16 @@ def test_keywords_written_side_by_side_make_one_phrase():
     assert label_from(("money", "more pocket"), "", forms, 1) == "More pocket money"
 
 
+def test_one_comment_writing_keywords_side_by_side_does_not_name_the_theme():
+    # The 8-11 survey's "change one thing": only one comment has both words.
+    forms = ["the kids at school keep calling me names", "keep the same social worker",
+             "stop having meetings at school", "my social worker to come more",
+             "to go back to my old school"]
+    assert _side_by_side("school", "keep", forms, min_together=2) is None
+    assert _side_by_side("school", "keep", forms) == "school keep"
+    assert label_from(("school", "keep", "social worker"), "", forms, 2) == "School"
+
+
 def test_keywords_with_stop_words_between_make_the_comments_phrase():
     forms = ["help to open a bank account and save", "i think help to open a bank account",
              "open a bank account", "save money"]
