@@ -6,7 +6,8 @@ The plan, measured on the development set (see ``docs/themes.md``):
    linear in the number of comments;
 2. merge: Ward's agglomerative clustering of the fine centroids builds a tree,
    which is cut at the number of themes (or at each candidate number, when it
-   is chosen by silhouette);
+   is chosen by silhouette); with ``weighted=True`` each centroid weighs as
+   many comments as its cluster holds (:func:`ward_tree`);
 3. refine: k-means over all comments, started from the merged centroids, so
    every comment ends up with its nearest theme;
 4. break up catch-alls: a theme over a quarter of the comments that is not
@@ -38,6 +39,7 @@ __all__ = [
     "split_into_themes",
     "split_theme",
     "spread",
+    "ward_tree",
 ]
 
 
@@ -82,12 +84,54 @@ def _fine_clusters(features: np.ndarray, n_fine: int, seed: int) -> tuple[np.nda
     return labels, model.cluster_centers_[used]
 
 
-def _cuts(centres: np.ndarray, candidates: Sequence[int]) -> dict[int, np.ndarray]:
-    """Cut the Ward tree of ``centres`` at each candidate number of groups."""
+def ward_tree(centres: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
+    """Ward's agglomerative clustering of ``centres`` (made unit length), as a
+    SciPy linkage matrix.
+
+    Without ``sizes`` every centre counts as one point (SciPy's ``ward``).
+    With ``sizes``, centre ``i`` stands for ``sizes[i]`` comments at that
+    point: merging groups ``a`` and ``b`` costs ``n_a n_b / (n_a + n_b)`` times
+    their squared distance, the growth of the within-theme sum of squares of
+    the comments themselves. The result is the tree SciPy builds over the
+    comments with each one moved to its fine cluster's centre (tested), at the
+    cost of the centres alone. Heights are ``sqrt(2 * cost)``, as SciPy's;
+    the last column counts centres, not comments, so :func:`cut_tree` works.
+    """
+    points = normalize(centres)
+    if sizes is None:
+        return linkage(points, method="ward")
+    m = len(points)
+    weight = np.asarray(sizes, dtype=np.float64).copy()
+    squared = np.maximum(2.0 - 2.0 * (points @ points.T), 0.0)
+    cost = weight[:, None] * weight[None, :] / (weight[:, None] + weight[None, :]) * squared
+    np.fill_diagonal(cost, np.inf)
+    ids = np.arange(m)
+    leaves = np.ones(m)
+    tree = np.zeros((m - 1, 4))
+    for step in range(m - 1):
+        a, b = sorted(int(i) for i in np.unravel_index(int(np.argmin(cost)), cost.shape))
+        ab = cost[a, b]
+        # Lance-Williams for Ward, on costs: the merged group's cost to each other.
+        merged = ((weight[a] + weight) * cost[a] + (weight[b] + weight) * cost[b]
+                  - weight * ab) / (weight[a] + weight[b] + weight)
+        tree[step] = (ids[a], ids[b], np.sqrt(2.0 * ab), leaves[a] + leaves[b])
+        cost[a, :] = cost[:, a] = merged
+        cost[b, :] = cost[:, b] = np.inf
+        cost[a, a] = np.inf
+        weight[a] += weight[b]
+        leaves[a] += leaves[b]
+        ids[a] = m + step
+    return tree
+
+
+def _cuts(
+    centres: np.ndarray, candidates: Sequence[int], sizes: np.ndarray | None = None
+) -> dict[int, np.ndarray]:
+    """Cut the Ward tree of ``centres`` (see :func:`ward_tree`) at each
+    candidate number of groups."""
     if len(centres) == 1:
         return {1: np.zeros(1, dtype=int)}
-    tree = linkage(normalize(centres), method="ward")
-    columns = cut_tree(tree, n_clusters=list(candidates))
+    columns = cut_tree(ward_tree(centres, sizes), n_clusters=list(candidates))
     return {k: columns[:, i].astype(int) for i, k in enumerate(candidates)}
 
 
@@ -124,6 +168,7 @@ def split_into_themes(
     candidates: Sequence[int],
     n_fine: int,
     seed: int,
+    weighted: bool = False,
 ) -> ThemeSplit:
     """Group the rows of ``features`` (unit vectors) into themes.
 
@@ -140,13 +185,22 @@ def split_into_themes(
         most the number of distinct rows).
     seed : int
         Seed of every random step.
+    weighted : bool
+        Merge the fine clusters by Ward's method weighted by their sizes
+        (:func:`ward_tree`): a large fine cluster pulls less readily into
+        another group than a small one. With the tfidf backend this made
+        themes agree across seeds far more (0.81 against 0.57 ARI on the
+        development set at 31 themes), for a little NMI (0.184 against 0.194).
     """
     # In float64: scikit-learn's k-means++ computes float32 distances by copying
     # chunks to float64, which made the fine clusters three times slower.
     features = np.asarray(features, dtype=np.float64)
     fine_labels, centres = _fine_clusters(features, n_fine, seed)
     candidates = sorted({min(k, len(centres)) for k in candidates})
-    cuts = _cuts(centres, candidates)
+    sizes = None
+    if weighted:  # in distinct comments: a comment said by twenty people is one idea
+        sizes = np.array([count_distinct(features[fine_labels == j]) for j in range(len(centres))])
+    cuts = _cuts(centres, candidates, sizes)
     k = candidates[0]
     if len(candidates) > 1:
         k = choose_n_themes(features, fine_labels, cuts, seed)
