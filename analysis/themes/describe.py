@@ -591,7 +591,8 @@ def pick_quotes(
     pool: int = 200,
     quotable: Sequence[bool] | np.ndarray | None = None,
 ) -> tuple[str, ...]:
-    """Pick up to ``n`` distinct comments, central and varied.
+    """Pick up to ``n`` distinct comments, central and varied (maximal
+    marginal relevance); copies of one idea (:func:`idea_form`) count once.
 
     Parameters
     ----------
@@ -618,13 +619,18 @@ def pick_quotes(
     norm = np.linalg.norm(centre)
     relevance = features @ (centre / norm) if norm > 0 else np.zeros(len(texts))
     relevance = relevance * np.array([_substance(t) for t in texts])
+    # One quote per idea: "Honest communication..." and "honest communication...",
+    # or "i do boxing now" and "Honestly, i do boxing now", are one comment
+    # to a reader. Of its copies, the shortest (no opener or sign-off) is shown.
     first_of: dict[str, int] = {}
     for i in np.argsort(-relevance, kind="stable"):
         if not allowed[i]:
             continue
-        first_of.setdefault(" ".join(texts[i].lower().split()), int(i))
-        if len(first_of) >= pool:
+        idea = idea_form(texts[i])
+        if idea not in first_of and len(first_of) >= pool:
             break
+        if idea not in first_of or len(texts[i]) < len(texts[first_of[idea]]):
+            first_of[idea] = int(i)
     if not first_of:
         return ()
     candidates = np.array(sorted(first_of.values(), key=lambda i: -relevance[i]))

@@ -307,6 +307,16 @@ def test_a_theme_about_an_abbreviation_gets_the_phrase_as_its_label():
     assert "Social worker" in labels
 
 
+def test_pick_quotes_shows_one_idea_once_in_its_plainest_wording():
+    from analysis.themes.describe import pick_quotes
+
+    texts = ["Honestly, i do boxing now, its helped a lot", "i do boxing now, its helped a lot",
+             "I do boxing now, its helped a lot.", "football training twice a week"]
+    features = np.array([[1.0, 0.0], [0.99, 0.14], [0.98, 0.2], [0.0, 1.0]])
+    assert pick_quotes(texts, features, n=3) == (
+        "i do boxing now, its helped a lot", "football training twice a week")
+
+
 def test_pick_quotes_skips_comments_that_may_not_be_quoted():
     from analysis.themes.describe import pick_quotes
 
