@@ -583,6 +583,12 @@ def _shorten(text: str) -> str:
     return text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+def _plainness(text: str) -> tuple[bool, bool]:
+    """Sorts the copies of one idea: unwrapped before wrapped ("Honestly, ...",
+    "... tbh"), then written with capitals before all in lower case."""
+    return idea_form(text) != text_form(text), text == text.lower()
+
+
 def pick_quotes(
     texts: Sequence[str],
     features: np.ndarray,
@@ -621,7 +627,8 @@ def pick_quotes(
     relevance = relevance * np.array([_substance(t) for t in texts])
     # One quote per idea: "Honest communication..." and "honest communication...",
     # or "i do boxing now" and "Honestly, i do boxing now", are one comment
-    # to a reader. Of its copies, the shortest (no opener or sign-off) is shown.
+    # to a reader. Of its copies, one without an opener or sign-off and not
+    # all in lower case is shown, when there is one.
     first_of: dict[str, int] = {}
     for i in np.argsort(-relevance, kind="stable"):
         if not allowed[i]:
@@ -629,7 +636,7 @@ def pick_quotes(
         idea = idea_form(texts[i])
         if idea not in first_of and len(first_of) >= pool:
             break
-        if idea not in first_of or len(texts[i]) < len(texts[first_of[idea]]):
+        if idea not in first_of or _plainness(texts[i]) < _plainness(texts[first_of[idea]]):
             first_of[idea] = int(i)
     if not first_of:
         return ()

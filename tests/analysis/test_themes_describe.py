@@ -314,7 +314,9 @@ def test_pick_quotes_shows_one_idea_once_in_its_plainest_wording():
              "I do boxing now, its helped a lot.", "football training twice a week"]
     features = np.array([[1.0, 0.0], [0.99, 0.14], [0.98, 0.2], [0.0, 1.0]])
     assert pick_quotes(texts, features, n=3) == (
-        "i do boxing now, its helped a lot", "football training twice a week")
+        "I do boxing now, its helped a lot.", "football training twice a week")
+    # without a capitalised copy, the unwrapped one
+    assert pick_quotes(texts[:2], features[:2], n=3) == ("i do boxing now, its helped a lot",)
 
 
 def test_pick_quotes_skips_comments_that_may_not_be_quoted():
