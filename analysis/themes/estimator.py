@@ -40,11 +40,7 @@ FINE_PER_THEME = {"minilm": 8, "tfidf": 4}
 #: Neighbours each comment is averaged with before clustering, by backend
 #: (``n_neighbors=None``).
 NEIGHBOURS = {"minilm": 10, "tfidf": 20}
-#: Whether fine clusters are merged by Ward's method weighted by their sizes
-#: (:func:`~analysis.themes.clustering.ward_tree`), by backend. It made tfidf's
-#: themes agree across seeds (ARI 0.57 to 0.81 on the development set) but
-#: lowered minilm's NMI (docs/themes.md), so only tfidf has it.
-SIZE_WEIGHTED_MERGE = {"minilm": False, "tfidf": True}
+
 
 
 def auto_theme_range(n_ideas: int, n_answers: int | None = None) -> tuple[int, int]:
@@ -378,9 +374,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             n_distinct = count_distinct(smoothed)
             candidates = sorted({min(k, n_distinct) for k in candidates})
             n_fine = min(n_fine, n_distinct)
-        self.split_ = split_into_themes(
-            smoothed, candidates, n_fine, seed, weighted=SIZE_WEIGHTED_MERGE[self.backend_]
-        )
+        self.split_ = split_into_themes(smoothed, candidates, n_fine, seed)
         labels = self.split_.labels
         n_themes = int(labels.max()) + 1
         sublabels = np.zeros(len(texts), dtype=int)
