@@ -472,12 +472,11 @@ def label_from(
     time"), when there is one. A later keyword (of the next three) that most
     comments write next to the head, at least ``min_together`` of them, is
     joined into one phrase ("supervising social" and "worker": "Supervising
-    social worker"). Otherwise the next
-    keyword that names something joins with "and" ("Caseloads and
-    supervision") when at least :data:`JOIN_SHARE` of the ``forms`` (the
-    theme's distinct comments) use it, at least ``min_together`` of them and
-    a quarter of those using it use both, and the label stays within
-    :data:`LABEL_CHARS` characters.
+    social worker"). Otherwise the next keyword that names something joins
+    with "and" ("Caseloads and supervision") when at least :data:`JOIN_SHARE`
+    of the ``forms`` (the theme's distinct comments) use it, at least
+    ``min_together`` of them and a quarter of those using it use both, and
+    the label stays within :data:`LABEL_CHARS` characters.
     Without ``forms`` the label is the head alone; without a head, it is
     ``fallback``.
     """

@@ -42,7 +42,6 @@ FINE_PER_THEME = {"minilm": 8, "tfidf": 4}
 NEIGHBOURS = {"minilm": 10, "tfidf": 20}
 
 
-
 def auto_theme_range(n_ideas: int, n_answers: int | None = None) -> tuple[int, int]:
     """Fewest and most themes tried when ``n_themes=None``.
 
