@@ -38,6 +38,7 @@ def test_record_an_action_and_see_it_on_the_public_page(browser, demo_data, lead
     assert_accessible(page, "actions list")
 
     page.get_by_role("link", name="Record an action").click()
+    page.wait_for_url("**/admin/actions/new")
     assert_accessible(page, "who the action answers")
     page.get_by_label("Children and young people in care").check()
     page.get_by_role("button", name="Continue").click()

@@ -106,6 +106,7 @@ def test_build_preview_publish_and_run_a_survey(lead, demo_data):
     # Publish: the version freezes.
     page.get_by_role("link", name="Back to the survey editor").first.click()
     page.get_by_role("link", name="Publish version 1").click()
+    page.wait_for_url("**/admin/surveys/foster-carers-2027/publish")
     assert_accessible(page, "publish")
     page.get_by_role("button", name="Publish version 1").click()
     expect(page.get_by_text("Published version 1.")).to_be_visible()

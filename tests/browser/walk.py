@@ -31,7 +31,12 @@ Answers = dict[str, Any]
 # ---------------------------------------------------------------- axe-core
 
 def axe_violations(page) -> list[dict]:
-    """axe-core's violations on the page as it is now, WCAG 2.2 A and AA rules only."""
+    """axe-core's violations on the page as it is now, WCAG 2.2 A and AA rules only.
+
+    The page must have finished loading: a test that clicked a link waits for the new
+    URL first (``page.wait_for_url``), or axe may run on the page being left.
+    """
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
