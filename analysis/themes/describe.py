@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from analysis.text import STOP_WORDS
 
-from .backends import words_and_phrases
+from .backends import TOKEN_PATTERN, words_and_phrases
 
 __all__ = [
     "class_tfidf",
@@ -138,7 +138,7 @@ LABEL_CHARS = 40
 #: The second keyword joins the label ("X and Y") only when at least this
 #: share of the theme's distinct comments use it.
 JOIN_SHARE = 0.3
-_TOKEN = re.compile(r"\b\w[\w']*\w\b")  # the TF-IDF token pattern
+_TOKEN = re.compile(TOKEN_PATTERN)  # the words the TF-IDF vectors count
 _NOT_WORD = re.compile(r"[^\w\s']+")
 
 
