@@ -66,6 +66,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFEGUARDING_PHRASE_FILES", "",
             "The service's own phrase files for the safeguarding screen, added to the "
             "shipped ones (paths separated by commas). See docs/safeguarding.md."),
+    Setting("SAFEGUARDING_TARGET_DAYS", 1,
+            "Days within which the safeguarding lead decides a new item in the queue: an item "
+            "raised on a Monday and still undecided at the end of Tuesday is overdue (with the "
+            "default of 1). Respondents in identified surveys are told this when they write "
+            "something worrying.", int),
     Setting("PRIVACY_CONTROLLER", "Example Council",
             "The data controller named in the privacy notice."),
     Setting("PRIVACY_CONTACT", "dataprotection@council.example",

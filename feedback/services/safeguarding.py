@@ -17,7 +17,6 @@ from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from analysis.safeguarding import Screener, default_screener
 from feedback.extensions import db
 from feedback.models import (
     Answer,
@@ -30,25 +29,10 @@ from feedback.models import (
 )
 from feedback.services import NotFound, ServiceError, audit
 from feedback.services.clock import now
+from feedback.services.screening import screener
 from surveys import Mode
 
 log = logging.getLogger(__name__)
-
-
-def screener() -> Screener:
-    """The screen for this app: shipped phrase lists plus the service's own files.
-
-    Building one takes about a second, so the shipped screen is built once per
-    process (and before gunicorn forks its workers) and an extended one once per app.
-    """
-    extra = [p.strip() for p in current_app.config["SAFEGUARDING_PHRASE_FILES"].split(",")
-             if p.strip()]
-    if not extra:
-        return default_screener()
-    cached = current_app.extensions.get("chorus.screener")
-    if cached is None:
-        cached = current_app.extensions["chorus.screener"] = Screener.from_files(extra)
-    return cached
 
 
 def screen_answers(answers: Iterable[Answer], day: dt.date) -> list[SafeguardingFlag]:
