@@ -22,7 +22,12 @@ POSTGRES_URL = os.environ.get("CHORUS_TEST_DATABASE_URL", "")
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """This process's part of a database name: the xdist worker, after the run's tag.
+
+    ``CHORUS_TEST_DATABASE_TAG`` keeps two runs on one PostgreSQL server (two checkouts,
+    or two people) from dropping each other's databases."""
+    tag = os.environ.get("CHORUS_TEST_DATABASE_TAG", "")
+    return f"{tag}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}".lstrip("_")
 
 
 def fresh_postgres_database(name: str) -> str:
