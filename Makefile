@@ -6,12 +6,20 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test test-postgres install install-test browser lint clean translations
+.PHONY: demo test test-postgres install install-test browser lint clean translations lock
 
-$(BIN)/chorus: pyproject.toml
+# Every install takes the versions pinned in constraints.txt (pip's constraints file: our
+# lock), so a new release of any dependency changes nothing until `make lock` is run on
+# purpose. pip, setuptools and wheel are pinned too, and Chorus is built without build
+# isolation, with the pinned setuptools. torch is the CPU build (the sentence model's).
+LOCK := constraints.txt
+PIP_LOCKED = $(BIN)/pip install --quiet --constraint $(LOCK)
+
+$(BIN)/chorus: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(PIP_LOCKED) --upgrade pip setuptools wheel
+	$(PIP_LOCKED) torch
+	$(PIP_LOCKED) --no-build-isolation -e .
 	touch $@
 
 install: $(BIN)/chorus
@@ -20,13 +28,25 @@ install: $(BIN)/chorus
 demo: install
 	CHORUS_INSTANCE_PATH=$${CHORUS_INSTANCE_PATH:-instance/demo} $(BIN)/chorus demo --host $(HOST) --port $(PORT)
 
-$(VENV)/.test-installed: pyproject.toml $(BIN)/chorus
-	# CPU build of torch first, so the sentence model does not pull a GPU build.
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test,embeddings]'
+$(VENV)/.test-installed: pyproject.toml $(LOCK) $(BIN)/chorus
+	$(PIP_LOCKED) --no-build-isolation -e '.[test]'
 	touch $@
 
 install-test: $(VENV)/.test-installed
+
+# Refresh the lock: resolve the newest releases pyproject.toml allows in a fresh venv and
+# pin them all. Run it on purpose, run the tests, and say so in the commit.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip setuptools wheel
+	.venv-lock/bin/pip install --quiet torch==2.13.0
+	.venv-lock/bin/pip install --quiet -e '.[test]'
+	{ echo "# The lock: every package Chorus and its tests install, pinned (pip's constraints"; \
+	  echo "# format). Made by \`make lock\` on $$(date -u +%F); read by every install in the"; \
+	  echo "# Makefile and CI. torch is the CPU build; see README.md, Running in production."; \
+	  .venv-lock/bin/pip freeze --all --exclude-editable | LC_ALL=C sort -f; } > $(LOCK)
+	rm -rf .venv-lock
 
 # Chromium and its driver come from Debian; Playwright cannot download browsers here.
 browser:
