@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -260,16 +261,29 @@ def demo_data(demo_server: LiveServer, demo_rows) -> Iterator[LiveServer]:
                         f"(SELECT MAX(id) FROM \"{table.name}\"))")
 
 
-def sign_in_page(browser, server: LiveServer, email: str, viewport="desktop"):
-    """A new page signed in to the workspace as ``email`` (a demo account)."""
-    from feedback.demo.accounts import DEMO_PASSWORD
+#: any workspace page but the sign-in page itself
+SIGNED_IN = re.compile(r"^[a-z]+://[^/]+/admin/(?!sign-in\b)")
 
-    page = new_context(browser, server, viewport).new_page()
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in on ``page`` and wait for the workspace page that signing in leads to.
+
+    (A wait for ``**/admin/**`` would not do: the sign-in page matches it, so the wait
+    would end at once and the next ``goto`` could cancel the sign-in on its way.)"""
     page.goto("/admin/sign-in")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/**")
+    page.wait_for_url(SIGNED_IN)
+
+
+def sign_in_page(browser, server: LiveServer, email: str, viewport="desktop", **options):
+    """A new page signed in to the workspace as ``email`` (a demo account), in a context
+    of its own (``options`` go to :func:`new_context`, e.g. JavaScript switched off)."""
+    from feedback.demo.accounts import DEMO_PASSWORD
+
+    page = new_context(browser, server, viewport, **options).new_page()
+    sign_in(page, email, DEMO_PASSWORD)
     return page
 
 

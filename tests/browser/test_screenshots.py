@@ -66,6 +66,7 @@ def test_workspace_screenshots(browser, demo_server, folder):
     shot("workspace-overview", "/admin/overview")
     page.goto("/admin/results")
     page.locator("main a[href*='/admin/results/staff-annual-']").first.click()
+    page.wait_for_url("**/admin/results/staff-annual-*")
     shots.append(folder / "workspace-results.png")
     page.screenshot(path=shots[-1], full_page=False)
     shot("workspace-themes", "/admin/themes/staff-annual/most_difference", full_page=False)

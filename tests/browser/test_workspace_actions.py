@@ -48,7 +48,7 @@ def test_record_an_action_and_see_it_on_the_public_page(browser, demo_data, lead
     # Sent empty: the error summary links to the fields.
     page.get_by_role("button", name="Record the action").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert_accessible(page, "action form with errors")
 
     page.get_by_label("Title").fill("Time alone with your social worker")

@@ -65,8 +65,8 @@ def test_export_the_board_report(browser, demo_server, lead_page, tmp_path):
     page.goto("/admin/exports")
     page.locator("#report-wave").select_option(key)
     page.get_by_label("For").select_option("")
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download the board report").click()
+    with page.expect_download(timeout=60_000) as info:  # the click waits for it too
+        page.get_by_role("button", name="Download the board report").click(timeout=60_000)
     download = info.value
     assert download.suggested_filename == f"{key}-board-report.pdf"
     saved = tmp_path / download.suggested_filename
@@ -89,8 +89,8 @@ def test_a_team_managers_report_is_their_teams(browser, demo_server, tmp_path):
     assert page.get_by_label("For").count() == 0
     assert page.get_by_role("button", name="Download the responses").count() == 0
     page.locator("#report-wave").select_option(key)
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download the board report").click()
+    with page.expect_download(timeout=60_000) as info:  # the click waits for it too
+        page.get_by_role("button", name="Download the board report").click(timeout=60_000)
     assert info.value.suggested_filename == f"{key}-assessment-board-report.pdf"
     text = flat("\n".join(p.extract_text() for p in PdfReader(info.value.path()).pages))
     assert "Team: Assessment" in text

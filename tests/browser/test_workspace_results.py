@@ -5,12 +5,11 @@ team manager sees only their own team and gets a 404 for any other."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from playwright.sync_api import expect
 
 from feedback.services.clock import today
-from tests.browser.conftest import new_context, sign_in_page
+from tests.browser.conftest import sign_in_page
 from tests.browser.walk import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -41,13 +40,13 @@ def images_loaded(page) -> bool:
     images = page.locator("figure.chart img")
     for image in images.all():
         image.scroll_into_view_if_needed()
-    # polled from here: wait_for_function would eval in the page, which the CSP forbids
-    check = "[...document.querySelectorAll('figure.chart img')]" \
-            ".every(i => i.complete && i.naturalWidth > 0)"
-    deadline = time.monotonic() + 30
-    while not page.evaluate(check):
-        assert time.monotonic() < deadline, f"chart images did not load on {page.url}"
-        page.wait_for_timeout(200)
+    # retried by Playwright (wait_for_function would eval in the page, which the CSP
+    # forbids): each image complete, and with a picture in it
+    for image in images.all():
+        expect(image, f"a chart image did not load on {page.url}").to_have_js_property(
+            "complete", True, timeout=30_000)
+        expect(image, f"a chart image is empty on {page.url}").not_to_have_js_property(
+            "naturalWidth", 0, timeout=30_000)
     return images.count() > 0
 
 
@@ -178,20 +177,13 @@ def test_a_team_manager_sees_only_their_team(manager, demo_server, year):
 
 
 def test_comparisons_work_without_javascript(browser, demo_server, year):
-    context = new_context(browser, demo_server, "phone", java_script_enabled=False)
-    page = context.new_page()
-    from feedback.demo.accounts import DEMO_PASSWORD
-
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email address").fill("lead@example.org")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/**")
+    page = sign_in_page(browser, demo_server, "lead@example.org", "phone",
+                        java_script_enabled=False)
     page.goto("/admin/compare?mode=team")
     page.get_by_label("Wave").select_option(label=f"Staff survey {year}")
     page.get_by_label("Team").select_option(label="Child Protection South")
     page.get_by_role("button", name="Compare").click()
-    assert page.get_by_role("heading", name="Child Protection South (Staff survey "
+    expect(page.get_by_role("heading", name="Child Protection South (Staff survey "
                                             f"{year}) compared with the rest of the "
-                                            "service").is_visible()
-    context.close()
+                                            "service")).to_be_visible()
+    page.context.close()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from feedback.extensions import db
 from feedback.models import AuditEvent, InvitationCode, Response, Wave
 from tests.browser.conftest import sign_in_page
-from tests.browser.walk import assert_accessible
+from tests.browser.walk import assert_accessible, click_and_wait
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +42,15 @@ def walk_preview(page) -> list[str]:
             return seen
         assert "Preview: answers are not saved." in page.locator(".preview-banner").inner_text()
         seen.append(page.locator("main").inner_text())
-        page.get_by_role("button", name=re.compile("Continue|Send my answers")).click()
-        page.wait_for_load_state()
+        # each page posts back to its own address, and shows its errors there: a wait for
+        # the navigation, not for a URL, tells the next page (or the errors) from this one
+        click_and_wait(page, page.get_by_role("button", name=re.compile(
+            "Continue|Send my answers")))
         if page.locator(".error-summary").count():
             for group in page.locator(".form-group-error").all():
                 group.locator("input[type=radio], input[type=checkbox]").first.check()
-            page.get_by_role("button", name=re.compile("Continue|Send my answers")).click()
+            click_and_wait(page, page.get_by_role("button", name=re.compile(
+                "Continue|Send my answers")))
     raise AssertionError("the preview never ended")
 
 
@@ -126,8 +129,11 @@ def test_build_preview_publish_and_run_a_survey(lead, demo_data):
     page.wait_for_url("**/admin/surveys/foster-carers-2027#waves")
     row = page.locator("tr", has_text="Spring 2027")
     assert "Upcoming" in row.inner_text()
-    row.get_by_role("button", name="Open now Spring 2027").click()
+    # Posts and comes back to the same address, #waves and all; the row being left also
+    # says "Open" (its "Open now" button) and "0 of 150": wait for the page to come back.
+    click_and_wait(page, row.get_by_role("button", name="Open now Spring 2027"))
     row = page.locator("tr", has_text="Spring 2027")
+    expect(row.locator(".tag")).to_have_text("Open")
     expect(row).to_contain_text("Open")
     expect(row).to_contain_text("0 of 150")
     assert_accessible(page, "the survey with an open wave")
@@ -136,7 +142,8 @@ def test_build_preview_publish_and_run_a_survey(lead, demo_data):
     row.get_by_role("link", name="Invitation codes for Spring 2027").click()
     expect(page.get_by_text("Codes are shown once")).to_be_visible()
     page.get_by_label("How many codes").fill("4")
-    page.get_by_role("button", name="Make the codes").click()
+    click_and_wait(page, page.get_by_role("button", name="Make the codes"))  # same address
+    expect(page.locator(".code-card-code")).to_have_count(4)
     codes = page.locator(".code-card-code").all_inner_texts()
     assert len(codes) == 4
     assert all(re.search(r"(^|\s)[A-Z2-9]{4}-[A-Z2-9]{4}$", c.strip()) for c in codes), codes
@@ -175,18 +182,18 @@ def test_a_yaml_mistake_shows_the_line_and_the_key(lead):
     page.goto("/admin/surveys/upload")
     assert_accessible(page, "upload a definition")
     page.get_by_label("Or paste the YAML here").fill(BAD_YAML)
-    page.get_by_role("button", name="Check and create the draft").click()
+    click_and_wait(page, page.get_by_role("button", name="Check and create the draft"))
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     assert "Line 9, at sections[0].questions[0].type: unknown question type 'agremeent'" in \
         summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     marked = page.locator(".yaml-error")
     assert marked.get_attribute("id") == "line-9"
     assert "type: agremeent" in marked.inner_text()
     assert_accessible(page, "a definition with a mistake")
     summary.get_by_role("link").click()
-    assert page.url.endswith("#line-9")
+    expect(page).to_have_url(re.compile(r"#line-9$"))
     # Put right in the box, it is created.
     page.get_by_label("Or paste the YAML here").fill(BAD_YAML.replace("agremeent", "agreement"))
     page.get_by_role("button", name="Check and create the draft").click()

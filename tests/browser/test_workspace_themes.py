@@ -15,7 +15,7 @@ from feedback.extensions import db
 from feedback.models import Answer, AuditEvent, CommentTheme
 from feedback.services.library import get_survey
 from feedback.services.themes import current_run, run_refresh, start_refresh
-from tests.browser.conftest import new_context, sign_in_page
+from tests.browser.conftest import sign_in_page
 from tests.browser.walk import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -194,15 +194,7 @@ def test_a_team_manager_sees_only_their_teams_comments(browser, demo_server, vie
 
 def signed_in_page(browser, server, email: str, viewport: str, **options):
     """A page signed in as ``email`` in a context of its own (JavaScript may be off)."""
-    from feedback.demo.accounts import DEMO_PASSWORD
-
-    page = new_context(browser, server, viewport, **options).new_page()
-    page.goto("/admin/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/**")
-    return page
+    return sign_in_page(browser, server, email, viewport, **options)
 
 
 def queue_refresh(server) -> int:
@@ -242,6 +234,7 @@ def test_refresh_progress_is_visible_while_the_job_runs(browser, demo_data, java
         else:
             check.click()
             expect(heading).to_have_text("Themes refreshed")
-        assert page.get_by_role("status").inner_text().startswith("Done")
+        expect(page.get_by_role("status")).to_have_text(re.compile(r"^Done"),
+                                                        use_inner_text=True)
     finally:
         page.context.close()

@@ -34,7 +34,9 @@ def axe_violations(page) -> list[dict]:
     """axe-core's violations on the page as it is now, WCAG 2.2 A and AA rules only.
 
     The page must have finished loading: a test that clicked a link waits for the new
-    URL first (``page.wait_for_url``), or axe may run on the page being left.
+    URL first (``page.wait_for_url``), and one that posted a form back to the address it
+    is on clicks with :func:`click_and_wait`, or axe may run on the page being left
+    (``wait_for_load_state`` here only covers a page that is still loading).
     """
     page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe === 'object'"):
@@ -100,17 +102,29 @@ def focused(page) -> dict:
 
 # ---------------------------------------------------------------- by mouse
 
+# The middle of the element's biggest box: a link that wraps onto a second line has a box
+# on each line, and the middle of the two together can be on the words around it. The
+# point must be on the element (or, for a label, on its control), or the click misses.
 _BOX = """sel => { const e = document.querySelector(sel);
     if (!e) return null;
     e.scrollIntoView({block: 'center', inline: 'nearest'});
-    const r = e.getBoundingClientRect();
-    return {x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height}; }"""
+    let r = e.getBoundingClientRect();
+    const boxes = Array.from(e.getClientRects());
+    if (boxes.length > 1) {
+      r = boxes.reduce((a, b) => b.width * b.height > a.width * a.height ? b : a);
+    }
+    const x = r.x + r.width / 2, y = r.y + r.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    return {x, y, w: r.width, h: r.height,
+            on: !!hit && (e.contains(hit) || (!!e.control && e.control === hit)),
+            hit: hit ? hit.outerHTML.slice(0, 80) : null}; }"""
 
 
 def click_centre(page, selector: str) -> None:
     """A real mouse click in the middle of what a person sees (a label, a face, a box)."""
     box = page.evaluate(_BOX, selector)
     assert box and box["w"] and box["h"], f"nothing to click at {selector} on {page.url}"
+    assert box["on"], f"the middle of {selector} is covered by {box['hit']} on {page.url}"
     page.mouse.click(box["x"], box["y"])
 
 
@@ -156,6 +170,20 @@ def answer_by_mouse(page, text: str = TEXT, choose: Mapping[str, str] | None = N
             [i for i, _ in ticked])
         assert not unticked, f"clicking the labels of {unticked} did not select them"
     return chosen
+
+
+def click_and_wait(page, target) -> None:
+    """Click ``target`` (a locator: a submit button or a link) and wait until the page it
+    leads to has loaded.
+
+    Playwright's actions wait for what they act on, but reads (``page.url``, ``count()``,
+    ``all_inner_texts()``, ``evaluate``, ``is_visible()``) return at once: straight after
+    a click that navigates they can see the page being left or half of the new one. A
+    URL wait cannot tell the pages apart when the form posts back to the address it is
+    on (an error shown, a POST-redirect-GET to the same page), so wait for the
+    navigation itself."""
+    with page.expect_navigation():
+        target.click()
 
 
 def press_button(page, action: str = "continue") -> None:
