@@ -62,9 +62,9 @@ BERTOPIC_PER_EMBEDDING = 2.5
 def bertopic_embedding_seconds(texts: list[str]) -> float:
     """Seconds the float32 MiniLM takes to embed ``texts``, as BERTopic does
     (sentence-transformers' defaults; the model is loaded before timing)."""
-    from analysis.themes.backends import _load_minilm
+    from analysis.embeddings import load_minilm
 
-    model = _load_minilm(False)
+    model = load_minilm(False)
     started = time.perf_counter()
     model.encode(texts, show_progress_bar=False)
     return time.perf_counter() - started

@@ -11,8 +11,14 @@ When a codebook is refitted, :func:`match_themes` and :func:`carry_over` keep
 the ids and names of themes that are still there. See ``docs/themes.md``.
 """
 
-from .backends import BACKENDS, minilm_available
-from .cache import EmbeddingCache, FileEmbeddingCache, InMemoryEmbeddingCache
+from analysis.embeddings import (
+    EmbeddingCache,
+    FileEmbeddingCache,
+    InMemoryEmbeddingCache,
+    minilm_available,
+)
+
+from .backends import BACKENDS
 from .estimator import ThemeClusterer
 from .matching import carry_over, match_themes, similarity_matrix, stability_score
 from .records import NON_ANSWER_ID, SubTheme, Theme, ThemeMatch

@@ -13,10 +13,10 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from analysis.embeddings import EmbeddingCache, InMemoryEmbeddingCache, MiniLMEmbedder
 from analysis.text import is_non_answer, prepare
 
-from .backends import MiniLMEmbedder, TextFeatures, lead_clause, resolve_backend
-from .cache import EmbeddingCache, InMemoryEmbeddingCache
+from .backends import TextFeatures, lead_clause, resolve_backend
 from .clustering import ThemeSplit, count_distinct, split_into_themes, split_theme
 from .codebook import Grouping, describe_themes, non_answer_theme
 from .describe import idea_form

