@@ -22,8 +22,11 @@ scared at home"), never for self-harm or abuse. See ``docs/safeguarding.md``.
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from .bank import DEFAULT_EXAMPLE_DIR, ORDINARY, ExampleBank, ExampleFileError
 from .files import (
     DEFAULT_PHRASE_DIR,
     PhraseBook,
@@ -34,14 +37,38 @@ from .files import (
 from .grammar import PhraseSyntaxError
 from .screener import Reason, Screener, Screening
 
+if TYPE_CHECKING:
+    from .building import MeaningUnavailable, build_screener
+    from .meaning import MeaningResult, MeaningScreen, answer_parts
+
+#: names from the modules that need NumPy, scikit-learn and the sentence model, imported
+#: on first use, so that a web worker serving respondents' pages loads none of them
+_LAZY = {"MeaningUnavailable": "building", "build_screener": "building",
+         "MeaningResult": "meaning", "MeaningScreen": "meaning", "answer_parts": "meaning"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __all__ = [
+    "DEFAULT_EXAMPLE_DIR",
     "DEFAULT_PHRASE_DIR",
+    "ORDINARY",
+    "ExampleBank",
+    "ExampleFileError",
+    "MeaningResult",
+    "MeaningScreen",
+    "MeaningUnavailable",
     "PhraseBook",
     "PhraseFileError",
     "PhraseSyntaxError",
     "Reason",
     "Screener",
     "Screening",
+    "answer_parts",
+    "build_screener",
     "default_phrase_files",
     "default_screener",
     "load_phrase_files",
@@ -51,7 +78,8 @@ __all__ = [
 
 @lru_cache(maxsize=1)
 def default_screener() -> Screener:
-    """The screener with the shipped phrase files, built once per process."""
+    """The shipped phrase lists alone, built once per process (fast, no model: for
+    scripts and tests of the phrases; an application uses :func:`build_screener`)."""
     return Screener.default()
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .files import PhraseBook, Rule, default_phrase_files, load_phrase_files
 from .tokens import CLAUSE_MARK, CanonicalText, canonical_text, squash
+
+if TYPE_CHECKING:  # the meaning layer needs NumPy and scikit-learn: only when it is built
+    from .meaning import MeaningResult, MeaningScreen
 
 __all__ = ["CLAUSE_WORDS", "NEGATION_WINDOW", "Reason", "Screener", "Screening"]
 
@@ -26,7 +30,7 @@ CLAUSE_WORDS: frozenset[str] = frozenset(
 
 @dataclass(frozen=True)
 class Reason:
-    """Why an answer was flagged: one category and the words that matched it.
+    """Why an answer was flagged: one category and what matched it.
 
     Attributes
     ----------
@@ -36,13 +40,25 @@ class Reason:
         The category in plain English for the safeguarding lead's queue,
         such as ``"Self-harm or suicidal thoughts"``.
     matched : str
-        The words that matched, as the answer wrote them (after
-        :func:`analysis.text.normalise`: straight quotes, single spaces).
+        For a phrase, the words that matched, as the answer wrote them (after
+        :func:`analysis.text.normalise`: straight quotes, single spaces). For
+        the meaning layer, the part of the answer (a sentence, or all of it)
+        that reads like a disclosure.
+    source : str, default "phrase"
+        ``"phrase"`` (a phrase list matched) or ``"meaning"`` (the sentence
+        model found it close to example disclosures of this category).
+    examples : tuple of str, default ()
+        For ``"meaning"``: the nearest example disclosures, nearest first.
+    score : float or None, default None
+        For ``"meaning"``: the concern score of ``matched`` (0 to 1).
     """
 
     category: str
     label: str
     matched: str
+    source: str = "phrase"
+    examples: tuple[str, ...] = ()
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +88,8 @@ _CLEAR = Screening(flagged=False)
 
 
 class Screener:
-    """Screens free-text answers for possible disclosures, by phrase lists.
+    """Screens free-text answers for possible disclosures: by phrase lists, and by
+    meaning when given a fitted :class:`~analysis.safeguarding.meaning.MeaningScreen`.
 
     Build one with :meth:`default` or :meth:`from_files` and keep it: the
     phrases are compiled once and indexed by the words they can start with,
@@ -85,6 +102,12 @@ class Screener:
     book : PhraseBook
         Merged phrase files, from
         :func:`analysis.safeguarding.load_phrase_files`.
+    meaning : MeaningScreen, optional
+        A fitted meaning layer (see :func:`analysis.safeguarding.build_screener`).
+        Without it the screen is the phrase lists alone.
+    labels : mapping of str to str, optional
+        Labels of categories only the meaning layer knows (from the example
+        files); the phrase files' labels win where both name a category.
 
     Raises
     ------
@@ -100,9 +123,13 @@ class Screener:
     False
     """
 
-    def __init__(self, book: PhraseBook) -> None:
+    def __init__(self, book: PhraseBook, meaning: MeaningScreen | None = None,
+                 labels: Mapping[str, str] | None = None) -> None:
         rules = book.compile()
-        self._labels: dict[str, str] = book.labels()
+        self.meaning = meaning
+        self._labels: dict[str, str] = {**(labels or {}), **book.labels()}
+        for category in getattr(meaning, "categories_", ()):
+            self._labels.setdefault(category, category.replace("_", " ").capitalize())
         self._spellings: Mapping[str, tuple[str, ...]] = dict(book.spellings)
         self._negations: frozenset[str] = frozenset(book.negations)
         words: dict[str, list[Rule]] = {}
@@ -155,7 +182,7 @@ class Screener:
         return dict(self._labels)
 
     def screen(self, text: str) -> Screening:
-        """Screen one free-text answer.
+        """Screen one free-text answer: the phrase lists, then the meaning layer.
 
         Parameters
         ----------
@@ -165,9 +192,27 @@ class Screener:
         Returns
         -------
         Screening
-            ``flagged`` and one :class:`Reason` per category found, in the
-            order they first appear in the answer.
+            ``flagged`` and one :class:`Reason` per category found: the phrase
+            lists' first, in the order they appear in the answer, then the
+            meaning layer's for any other kind of concern.
         """
+        return self.screen_many([text])[0]
+
+    def screen_many(self, texts: Sequence[str]) -> list[Screening]:
+        """:meth:`screen` for each text, the meaning layer reading them all in one batch:
+        what to use for many stored answers at once."""
+        by_phrase = [self.screen_phrases(text) for text in texts]
+        if self.meaning is None:
+            return by_phrase
+        screenings = []
+        for found, result in zip(by_phrase, self.meaning.explain_many(texts), strict=True):
+            extra = self._by_meaning(result, found.reasons)
+            screenings.append(Screening(flagged=True, reasons=found.reasons + extra)
+                              if extra else found)
+        return screenings
+
+    def screen_phrases(self, text: str) -> Screening:
+        """Screen one answer by the phrase lists alone."""
         canon = canonical_text(text, self._spellings)
         if not canon.words:
             return _CLEAR
@@ -194,8 +239,18 @@ class Screener:
         )
         return Screening(flagged=True, reasons=reasons) if reasons else _CLEAR
 
+    def _by_meaning(self, result: MeaningResult | None, found: tuple[Reason, ...]
+                    ) -> tuple[Reason, ...]:
+        """The meaning layer's reasons for kinds of concern the phrases did not find."""
+        if result is None:
+            return ()
+        named = {reason.category for reason in found}
+        return tuple(Reason(category, self._labels[category], result.part, "meaning",
+                            result.examples, round(result.score, 3))
+                     for category in result.categories if category not in named)
+
     def __repr__(self) -> str:
-        return f"Screener(categories={list(self._labels)})"
+        return f"Screener(categories={list(self._labels)}, meaning={self.meaning!r})"
 
     def _candidates(self, word: str) -> list[Rule]:
         """The rules that can start at ``word``: by the whole word, or by a stem of it."""

@@ -24,10 +24,13 @@ from analysis.safeguarding.tokens import canonical_text, canonical_words, squash
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
-CATEGORIES = {
+#: the ten categories the three older labelled sets were written for
+FIRST_CATEGORIES = {
     "harm_from_others", "sexual_harm", "self_harm", "feeling_unsafe", "going_missing",
     "exploitation", "bullying", "neglect", "domestic_abuse", "secrets",
 }
+CATEGORIES = FIRST_CATEGORIES | {"harmful_practices", "allegation_against_staff",
+                                 "radicalisation"}
 
 
 @pytest.fixture(scope="module")
@@ -510,7 +513,7 @@ def test_the_second_held_out_set_has_the_promised_shape():
         assert (row["category"] == "") == (row["flag"] == "0"), row["text"]
         assert set(filter(None, row["category"].split(";"))) <= CATEGORIES
     covered = {c for r in disclosures for c in r["category"].split(";")}
-    assert covered == CATEGORIES
+    assert covered == FIRST_CATEGORIES
     texts = {r["text"] for r in holdout2}
     assert not texts & {r["text"] for r in read_set("safeguarding_screen_holdout.csv")}
     # Written before the main set was read; two answers came out word for word the same.
