@@ -5,6 +5,7 @@ Standard library and PyYAML only; imports nothing from ``feedback`` or ``analysi
 
 from pathlib import Path
 
+from surveys.concerns import concern_answers
 from surveys.export import dump_survey, survey_to_dict
 from surveys.loader import DefinitionError, load_survey, loads_survey
 from surveys.model import (
@@ -43,7 +44,7 @@ __all__ = [
     "DONT_KNOW", "RATHER_NOT_SAY", "AnswerError", "AnswerValue", "Audience", "Choice",
     "CommentRecord", "DefinitionError", "HelpContact", "LIBRARY_DIR", "Mode", "PageMode",
     "Question", "QuestionType", "ResponseRecord", "Section", "Settings", "ShowIf", "Survey",
-    "Translation", "UnknownQuestionType", "ValidationResult", "WaveRecord", "dump_survey",
-    "get_type", "is_shown", "library_paths", "load_library", "load_survey", "loads_survey",
-    "survey_to_dict", "validate_answers", "visible_questions",
+    "Translation", "UnknownQuestionType", "ValidationResult", "WaveRecord", "concern_answers",
+    "dump_survey", "get_type", "is_shown", "library_paths", "load_library", "load_survey",
+    "loads_survey", "survey_to_dict", "validate_answers", "visible_questions",
 ]

@@ -22,7 +22,12 @@ from surveys.types import REGISTRY
 
 
 class EditError(ValueError):
-    """An edit cannot be made; ``str()`` says why, for a person."""
+    """An edit cannot be made; ``str()`` says why, for a person. ``field`` names the part
+    of a question the problem is in (``choices``, ``concern``, ``options``), when it is one."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def question_types() -> list[str]:
@@ -195,7 +200,8 @@ def parse_choices(text: str) -> tuple[Choice, ...]:
         else:
             slug = re.sub(r"[^a-z0-9]+", "_", line.lower()).strip("_")
             if not slug:
-                raise EditError(f"Choice on line {n}: write a label with letters or digits")
+                raise EditError(f"Choice on line {n}: write a label with letters or digits",
+                                "choices")
             choices.append(Choice(slug, line))
     return tuple(choices)
 
@@ -203,6 +209,25 @@ def parse_choices(text: str) -> tuple[Choice, ...]:
 def choices_text(question: Question) -> str:
     """A question's own choices as the form shows them: ``value: Label`` a line."""
     return "\n".join(f"{c.value}: {c.label}" for c in question.choices)
+
+
+def parse_concern(text: str) -> tuple[str, ...]:
+    """Answer values that raise a concern, separated by commas or spaces (``sad, very_sad``).
+
+    Whether they are answers to the question is checked by :func:`checked`, which
+    names the value that is not.
+    """
+    values = tuple(v for v in re.split(r"[\s,]+", text.strip()) if v)
+    for value in values:
+        if not CHOICE_VALUE.match(value):
+            raise EditError(f"{value!r} is not an answer value: write values like sad or "
+                            "strongly_disagree, separated by commas", "concern")
+    return values
+
+
+def concern_text(question: Question) -> str:
+    """A question's concern answers as the form shows them: ``sad, very_sad``."""
+    return ", ".join(question.concern)
 
 
 def parse_options(text: str) -> dict[str, object]:
@@ -214,7 +239,8 @@ def parse_options(text: str) -> dict[str, object]:
         name, sep, value = line.partition(":")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
-            raise EditError(f"Options, line {n}: write a name and a value, like faces: 5")
+            raise EditError(f"Options, line {n}: write a name and a value, like faces: 5",
+                            "options")
         options[name] = int(value) if re.fullmatch(r"-?[0-9]+", value) else value
     return options
 

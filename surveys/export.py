@@ -79,6 +79,8 @@ def _question(q: Question) -> dict[str, Any]:
         out["dont_know"] = q.dont_know
     if q.choices:
         out["choices"] = [_choice(c) for c in q.choices]
+    if q.concern:
+        out["concern"] = list(q.concern)
     if q.show_if:
         values = list(q.show_if.values)
         if q.show_if.negate:

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from surveys.concerns import concern_problems
 from surveys.model import (
     Audience,
     Choice,
@@ -289,7 +290,7 @@ class _Reader:
     def question(self, node: Any, path: str) -> Question:
         node = self.mapping(node, path, ("key", "type", "text"), (
             "hint", "required", "choices", "dont_know", "rather_not_say", "show_if", "core",
-            "options", "translations"))
+            "options", "translations", "concern"))
         key = self.text(node, path, "key")
         if not FIELD_KEY.match(key):
             raise self.fail("use lower-case letters, digits and underscores, like feel_safe",
@@ -314,6 +315,7 @@ class _Reader:
             core=self.flag(node, path, "core"),
             options=MappingProxyType(dict(options)),
             translations=self.translations(node, path, ("text", "hint")),
+            concern=self.concern_values(node, path),
         )
         for problem in qtype.check(question):
             field, _, message = problem.partition(": ")
@@ -321,8 +323,22 @@ class _Reader:
             if head == "options" and rest in getattr(options, "key_lines", {}):
                 raise self.fail(message, options, f"{path}.options", rest)
             raise self.fail(message, node, path, head) from None
+        problems = concern_problems(question)
+        if problems:
+            raise self.fail(problems[0], node, path, "concern")
         self.seen[key] = question
         return question
+
+    def concern_values(self, node: _Node, path: str) -> tuple[str, ...]:
+        """``concern:`` as a tuple of answer values; one bare value is a list of one."""
+        raw = node.get("concern")
+        if raw is None:
+            return ()
+        values = raw if isinstance(raw, list) else [raw]
+        if any(isinstance(v, bool) or not isinstance(v, str | int) for v in values):
+            raise self.fail("list the answer values that raise a concern, like [sad]",
+                            node, path, "concern")
+        return tuple(str(v) for v in values)
 
     def choices(self, node: _Node, path: str) -> list[Choice]:
         result = []

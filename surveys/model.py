@@ -138,6 +138,11 @@ class Question:
     ``options`` holds type-specific settings (``faces`` for smiley scales,
     ``min``/``max`` for numbers, ``segment`` for segment questions...) and is
     checked by the question type in the registry.
+
+    ``concern`` lists the question's own choice values that raise a concern (a child
+    answering "No" to "Do you feel safe where you live?"): the respondent is offered
+    help at once and the answer can reach the safeguarding lead, as a flagged
+    free-text answer does. See :func:`surveys.concern_answers`.
     """
 
     key: str
@@ -152,6 +157,7 @@ class Question:
     core: bool = False
     options: Mapping[str, object] = field(default_factory=_no_mapping)
     translations: Mapping[str, Translation] = field(default_factory=_no_mapping)
+    concern: tuple[str, ...] = ()
 
     def wording(self, language: str = "en") -> Translation:
         """The text and hint in ``language``, falling back to the definition's own."""

@@ -114,6 +114,9 @@ class QuestionType:
     themed: ClassVar[bool] = False
     #: answers have a favourable/unfavourable reading
     scored: ClassVar[bool] = False
+    #: a definition may name answers that raise a concern (``concern: [sad]``); free
+    #: text is screened instead, and numbers, dates and ratings carry no such meaning
+    concern_choices: ClassVar[bool] = False
     #: option keys this type accepts in a definition's ``options``
     allowed_options: ClassVar[frozenset[str]] = frozenset()
 
@@ -168,6 +171,7 @@ class _ScaleType(QuestionType):
 
     has_choices = True
     scored = True
+    concern_choices = True
     favourable: ClassVar[frozenset[str]] = frozenset()
     unfavourable: ClassVar[frozenset[str]] = frozenset()
 
@@ -255,6 +259,7 @@ class SingleChoice(QuestionType):
     name = "single_choice"
     has_choices = True
     own_choices = True
+    concern_choices = True
 
 
 @register
@@ -263,6 +268,8 @@ class Segment(SingleChoice):
 
     name = "segment"
     allowed_options = frozenset({"segment"})
+    # a segment says who answered (team, age band), never how they are
+    concern_choices = False
 
     def check(self, q: Question) -> list[str]:
         problems = super().check(q)
@@ -278,6 +285,7 @@ class MultipleChoice(QuestionType):
     has_choices = True
     own_choices = True
     multiple = True
+    concern_choices = True
 
     def parse(self, q: Question, raw: Sequence[str]) -> AnswerValue:
         values = [v.strip() for v in raw if v is not None and v.strip()]

@@ -10,9 +10,11 @@ from surveys.editing import (
     add_question,
     checked,
     choices_text,
+    concern_text,
     copy_survey,
     move_question,
     parse_choices,
+    parse_concern,
     parse_options,
     question_types,
     remove_question,
@@ -182,3 +184,25 @@ def test_show_if_edits_are_checked_against_earlier_answers(small):
     with pytest.raises(DefinitionError) as caught:
         checked(wrong)
     assert "'maybe' is not an answer to 'a'" in caught.value.message
+
+
+def test_concern_answers_one_line_separated_by_commas():
+    assert parse_concern("sad, very_sad") == ("sad", "very_sad")
+    assert parse_concern("  disagree,strongly_disagree \n") == ("disagree", "strongly_disagree")
+    assert parse_concern("") == ()
+    with pytest.raises(EditError, match="'No!' is not an answer value"):
+        parse_concern("No!")
+    question = Question("feel_safe", "smiley", "Safe?", options={"faces": 5},
+                        concern=("sad", "very_sad"))
+    assert concern_text(question) == "sad, very_sad"
+
+
+def test_an_edit_that_leaves_a_concern_without_its_answer_is_refused(small):
+    question = Question("a", "yes_no", "A?", concern=("no",))
+    with_concern, _ = checked(replace_question(small, "a", question))
+    assert with_concern.question("a").concern == ("no",)
+    as_text = Question("a", "short_text", "A?", concern=("no",))
+    with pytest.raises(DefinitionError) as info:
+        checked(replace_question(small, "a", as_text))
+    assert info.value.key == "sections[0].questions[0].concern"
+    assert info.value.message.startswith("a short_text question cannot raise a concern")

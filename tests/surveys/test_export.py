@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import string
 import textwrap
@@ -76,6 +77,7 @@ sections:
     core: true
     rather_not_say: true
     options: {faces: 5}
+    concern: [sad, very_sad]
     translations:
       cy:
         text: Pa mor ddiogel wyt ti'n teimlo?
@@ -111,6 +113,7 @@ sections:
     text: Who helps you at school?
     dont_know: true
     choices: [Teacher, Friends, Family]
+    concern: [family]
   - key: school_rating
     type: rating
     text: How much do you like school?
@@ -155,6 +158,8 @@ def test_the_every_feature_file_means_what_it_says() -> None:
     assert survey.question("school_rating").show_if == ShowIf("school_help", ("dont_know",),
                                                               negate=True)
     assert survey.question("why_unsafe").show_if == ShowIf("feel_safe", ("sad", "very_sad"))
+    assert survey.question("feel_safe").concern == ("sad", "very_sad")
+    assert survey.question("school_help").concern == ("family",)
     assert survey.question("moved_in").options["min"] == dt.date(2000, 1, 1)
     assert survey.question("name_of_school").text == (
         "What is your school called?\nYou can leave this out.")
@@ -194,6 +199,18 @@ def test_show_if_is_written_in_its_shortest_form() -> None:
         {"question": "supervised", "in": ["yes", "not_sure"]},
         {"question": "supervised", "not_in": ["yes"]},
     ]
+    assert roundtrip(survey) == survey
+
+
+def test_concern_is_written_as_a_list_and_read_back() -> None:
+    survey = make_survey([
+        make_question(key="feel_safe", type="yes_no", concern=("no",)),
+        make_question(key="trusted_adult", concern=("disagree", "strongly_disagree")),
+        make_question(key="morale"),
+    ])
+    questions = survey_to_dict(survey)["sections"][0]["questions"]
+    assert [q.get("concern") for q in questions] == [
+        ["no"], ["disagree", "strongly_disagree"], None]
     assert roundtrip(survey) == survey
 
 
@@ -335,11 +352,22 @@ def show_ifs(draw: st.DrawFn, earlier: list[Question]) -> ShowIf | None:
 
 
 @st.composite
+def concerns(draw: st.DrawFn, question: Question) -> Question:
+    """``question`` with some of its own answers raising a concern, where its type allows."""
+    qtype = get_type(question.type)
+    if not qtype.concern_choices:
+        return question
+    values = [c.value for c in qtype.base_choices(question)]
+    chosen = draw(st.lists(st.sampled_from(values), unique=True, max_size=len(values)))
+    return dataclasses.replace(question, concern=tuple(chosen))
+
+
+@st.composite
 def questions(draw: st.DrawFn, key: str, languages: tuple[str, ...],
               earlier: list[Question]) -> Question:
     qtype = draw(st.sampled_from(ALL_TYPES))
     specials = qtype not in TEXT_TYPES
-    return Question(
+    return draw(concerns(Question(
         key=key,
         type=qtype,
         text=draw(text),
@@ -352,7 +380,7 @@ def questions(draw: st.DrawFn, key: str, languages: tuple[str, ...],
         core=draw(st.booleans()),
         options=MappingProxyType(draw(options_for(qtype))),
         translations=translations(draw, languages),
-    )
+    )))
 
 
 @st.composite

@@ -281,3 +281,37 @@ def test_follow_up_questions_show_when_they_should(library: dict[str, Survey]) -
     leaving = library["staff-annual"].question("reasons_for_leaving")
     assert surveys.is_shown(leaving, {"intention_to_stay": "leave_service"})
     assert not surveys.is_shown(leaving, {"intention_to_stay": "stay_in_role"})
+
+
+# -- answers that raise a concern ---------------------------------------------------
+
+#: (survey, question) -> the answers that may mean a child is at risk: "No" to feeling
+#: safe where they live (the Looked After Children Strategy's own measure, "children who
+#: report feeling safe in their placement"), and "No" to having an adult to tell.
+CONCERNS = {
+    ("young-people-4-7", "feel_safe"): ("sad",),
+    ("young-people-4-7", "trusted_adult"): ("sad",),
+    ("young-people-8-11", "feel_safe"): ("no",),
+    ("young-people-8-11", "trusted_adult"): ("no",),
+    ("young-people-11-17", "feel_safe"): ("disagree", "strongly_disagree"),
+    ("young-people-11-17", "trusted_adult"): ("disagree", "strongly_disagree"),
+}
+
+
+def test_the_core_safety_questions_raise_a_concern(library: dict[str, Survey]) -> None:
+    marked = {(s.key, q.key): q.concern for s in library.values() for q in s.questions()
+              if q.concern}
+    # and nothing else: "No" to seeing family or being listened to is a thing to improve,
+    # and none of the adults' surveys nor the care leavers' asks whether they feel safe
+    assert marked == CONCERNS
+
+
+@pytest.mark.parametrize(("key", "question"), sorted(CONCERNS))
+def test_a_concern_is_always_an_unfavourable_answer(library: dict[str, Survey], key: str,
+                                                    question: str) -> None:
+    q = library[key].question(question)
+    qtype = surveys.get_type(q.type)
+    assert all(qtype.favourability(q, v) == "unfavourable" for v in q.concern)
+    labels = {c.value: c.label for c in qtype.offered(q)}
+    if q.type != "agreement":  # the faces and yes/no of the younger ones read "No"
+        assert [labels[v] for v in q.concern] == ["No"]

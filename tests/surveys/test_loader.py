@@ -542,7 +542,8 @@ def test_unknown_question_field() -> None:
 """)
     assert_error(err, line=11, key="sections[0].questions[0].mandatory",
                  message="unknown key (allowed here: key, type, text, hint, required, choices, "
-                         "dont_know, rather_not_say, show_if, core, options, translations)")
+                         "dont_know, rather_not_say, show_if, core, options, translations, "
+                         "concern)")
 
 
 @pytest.mark.parametrize("missing", ["key", "type", "text"])
@@ -970,3 +971,140 @@ sections:
 """)
     assert err.line == 7
     assert err.key == "settings.safeguarding_notice_translations.pl"
+
+
+# -- answers that raise a concern ---------------------------------------------------
+
+
+def test_concern_names_answers_of_the_question() -> None:
+    survey = loads_survey(HEAD + """\
+  - key: feel_safe
+    type: smiley
+    text: Do you feel safe where you live?
+    options: {faces: 5}
+    concern: [sad, very_sad]
+  - key: at_home
+    type: yes_no
+    text: Do you feel safe at home?
+    concern: "no"
+  - key: worries
+    type: multiple_choice
+    text: What worries you?
+    choices: [School, Home, Nothing]
+    concern: [home]
+""", "t.yaml")
+    assert survey.question("feel_safe").concern == ("sad", "very_sad")
+    assert survey.question("at_home").concern == ("no",), "one bare value is a list of one"
+    assert survey.question("worries").concern == ("home",)
+
+
+def test_concern_is_empty_unless_given() -> None:
+    assert make_survey_from_yaml().question("morale").concern == ()
+
+
+def test_concern_on_agreement_and_single_choice() -> None:
+    survey = loads_survey(HEAD + """\
+  - key: trusted_adult
+    type: agreement
+    text: There is an adult I trust.
+    concern: [disagree, strongly_disagree]
+  - key: nights_away
+    type: single_choice
+    text: How often do you stay out all night?
+    choices: [Never, Sometimes, Often]
+    concern: [often]
+""", "t.yaml")
+    assert survey.question("trusted_adult").concern == ("disagree", "strongly_disagree")
+    assert survey.question("nights_away").concern == ("often",)
+
+
+@pytest.mark.parametrize(("qtype", "why"), [
+    ("long_text", " (free-text answers are screened instead)"),
+    ("short_text", " (free-text answers are screened instead)"),
+    ("number", ""),
+    ("date", ""),
+    ("rating", ""),
+])
+def test_concern_is_refused_where_there_is_no_list_of_answers(qtype: str, why: str) -> None:
+    err = error_of(HEAD + f"""\
+  - key: worry
+    type: {qtype}
+    text: Anything?
+    concern: [sad]
+""")
+    assert_error(err, line=11, key="sections[0].questions[0].concern",
+                 message=f"a {qtype} question cannot raise a concern{why}; only agreement, "
+                         "multiple_choice, single_choice, smiley, yes_no questions can")
+
+
+def test_concern_is_refused_on_a_segment() -> None:
+    err = error_of(HEAD + """\
+  - key: team
+    type: segment
+    text: Which team?
+    options: {segment: team}
+    choices: [North, South]
+    concern: [north]
+""")
+    assert err.line == 13 and err.key == "sections[0].questions[0].concern"
+    assert err.message.startswith("a segment question cannot raise a concern;")
+
+
+def test_concern_value_that_is_not_an_answer() -> None:
+    err = error_of(HEAD + """\
+  - key: feel_safe
+    type: smiley
+    text: Do you feel safe where you live?
+    concern: [very_sad]
+""")
+    # three faces by default: very_sad is a face of the five-face scale only
+    assert_error(err, line=11, key="sections[0].questions[0].concern",
+                 message="'very_sad' is not an answer to this question "
+                         "(answers: happy, okay, sad)")
+
+
+def test_concern_value_of_a_yes_no_question_written_as_a_label() -> None:
+    err = error_of(HEAD + """\
+  - key: feel_safe
+    type: yes_no
+    text: Do you feel safe where you live?
+    rather_not_say: true
+    concern: ["No"]
+""")
+    assert_error(err, line=12, key="sections[0].questions[0].concern",
+                 message="'No' is not an answer to this question (answers: yes, no, not_sure)")
+
+
+def test_concern_cannot_be_rather_not_say() -> None:
+    err = error_of(HEAD + """\
+  - key: feel_safe
+    type: yes_no
+    text: Do you feel safe where you live?
+    rather_not_say: true
+    concern: ["no", rather_not_say]
+""")
+    assert_error(err, line=12, key="sections[0].questions[0].concern",
+                 message="'rather_not_say' cannot raise a concern: anyone may choose not "
+                         "to answer")
+
+
+def test_concern_value_listed_twice() -> None:
+    err = error_of(HEAD + """\
+  - key: feel_safe
+    type: yes_no
+    text: Do you feel safe where you live?
+    concern: ["no", "no"]
+""")
+    assert_error(err, line=11, key="sections[0].questions[0].concern",
+                 message="'no' is listed twice")
+
+
+def test_concern_must_be_a_list_of_values() -> None:
+    err = error_of(HEAD + """\
+  - key: feel_safe
+    type: yes_no
+    text: Do you feel safe where you live?
+    concern: {value: "no"}
+""")
+    assert_error(err, line=11, key="sections[0].questions[0].concern",
+                 message="list the answer values that raise a concern, like [sad]")
