@@ -175,8 +175,23 @@ def test_a_long_example_disclosure_teaches_its_worst_sentence():
     texts = [long_example, "he hurts me", "dad hits me", "hits me", "he hurts", "hurts me"]
     texts += ORDINARIES
     categories = ["harm"] * 6 + [ORDINARY] * len(ORDINARIES)
-    screen = MeaningScreen(embed, recall=0.8).fit(texts, categories)
+    # one neighbour: so few examples that ten would be most of the bank
+    screen = MeaningScreen(embed, n_neighbors=1, recall=0.8).fit(texts, categories)
     assert screen.explain("she kicks") is not None
+
+
+def test_the_score_is_the_mean_of_each_views_rank_on_its_own_scale():
+    screen = MeaningScreen(embed)
+    screen.scales_ = [np.array([0.1, 0.2, 0.3, 0.4]), np.array([-1.0, 0.0, 1.0, 2.0])]
+    # 0.25 is above 2 of the 4 regression scores (rank 0.5); a margin of 1.5 is above 3
+    # of 4 (0.75); a score equal to a scale's value counts it as below
+    raw = np.array([[0.25, 1.5], [0.4, -2.0], [0.05, 2.0]])
+    assert screen._combine(raw).tolist() == [0.625, 0.5, 0.5]
+
+
+def test_recall_outside_its_range_is_refused():
+    with pytest.raises(ValueError, match="recall must be from 0.5"):
+        MeaningScreen(embed, recall=1.0).fit(["he hurts me", "fine"], ["harm", ORDINARY])
 
 
 def test_the_screener_adds_meaning_reasons_only_for_kinds_the_phrases_missed(fitted):
