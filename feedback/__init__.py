@@ -59,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None,
     app.register_blueprint(public.bp)
     app.register_blueprint(policies.bp)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(respond.exit_bp)
     auth.init_app(app)
     app.register_blueprint(admin.bp)
     errors.register(app)

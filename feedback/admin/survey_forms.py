@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 import surveys
 from feedback.i18n import LANGUAGES
-from surveys.editing import parse_choices, parse_options, question_types
+from surveys.editing import parse_choices, parse_concern, parse_options, question_types
 
 SURVEY_KEY_RULE = Regexp(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$",
                          message="Use lower-case letters, digits and hyphens, like "
@@ -91,6 +91,12 @@ class QuestionForm(FlaskForm):
         render_kw={"spellcheck": "false"})
     dont_know = BooleanField("Offer “I don't know”")
     rather_not_say = BooleanField("Offer “I'd rather not say”")
+    concern = StringField(
+        "Answers that raise a safeguarding concern (optional)", validators=[Optional()],
+        description="Answer values separated by commas, like sad or no. A respondent who "
+                    "gives one is offered help at once; in identified surveys it also goes "
+                    "to the safeguarding queue.",
+        render_kw={"spellcheck": "false", "autocomplete": "off"})
     show_if_question = SelectField("Show only when this earlier question…",
                                    validators=[Optional()])
     show_if_values = StringField("…has one of these answers", validators=[Optional()],
@@ -129,6 +135,7 @@ def question_from_form(form: QuestionForm, old: surveys.Question | None) -> surv
         hint=(form.hint.data or "").strip(), required=bool(form.required.data),
         choices=choices, dont_know=bool(form.dont_know.data),
         rather_not_say=bool(form.rather_not_say.data), show_if=show_if,
+        concern=parse_concern(form.concern.data or ""),
         options=MappingProxyType(parse_options(form.options.data or "")))
 
 

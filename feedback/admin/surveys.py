@@ -215,7 +215,7 @@ def surveys_question_new(survey_key: str, section_key: str):
         try:
             question = question_from_form(form, None)
         except editing.EditError as e:
-            form.choices.errors = [str(e)]
+            getattr(form, e.field, form.choices).errors = [str(e)]
         else:
             done = _save_question(
                 survey, form, lambda d: editing.add_question(d, section_key, question),
@@ -239,6 +239,7 @@ def surveys_question_edit(survey_key: str, question_key: str):
         "key": old.key, "type": old.type, "text": old.text, "hint": old.hint,
         "required": old.required, "choices": editing.choices_text(old),
         "dont_know": old.dont_know, "rather_not_say": old.rather_not_say,
+        "concern": editing.concern_text(old),
         "show_if_question": old.show_if.question if old.show_if else "",
         "show_if_values": ", ".join(old.show_if.values) if old.show_if else "",
         "options": editing.options_text(old)})
@@ -248,7 +249,7 @@ def surveys_question_edit(survey_key: str, question_key: str):
         try:
             question = question_from_form(form, old)
         except editing.EditError as e:
-            form.options.errors = [str(e)]
+            getattr(form, e.field, form.options).errors = [str(e)]
         else:
             done = _save_question(
                 survey, form, lambda d: editing.replace_question(d, question_key, question),

@@ -16,3 +16,4 @@ def _keep_loaded_after_commit() -> None:
 
 
 from feedback.respond import routes  # noqa: E402,F401  (registers the views)
+from feedback.respond.exit import bp as exit_bp  # noqa: E402,F401  (/exit, registered by the app)

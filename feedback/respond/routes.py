@@ -25,6 +25,14 @@ from feedback.services.access import (
     start_draft,
 )
 from feedback.services.clock import today
+from feedback.services.help import (
+    concern_on_page,
+    forget,
+    help_offer,
+    help_on_page,
+    help_on_thanks,
+    note_page,
+)
 from feedback.services.responses import store_response
 from surveys import Survey, get_type, validate_answers
 from surveys.pages import estimated_minutes, next_page, page_position, plan_pages
@@ -92,6 +100,7 @@ def start(survey_key: str):
     draft, token = start_draft(wave.id, today(), _language(definition),
                                code if wave.requires_code else None)
     _remember(wave, token)
+    forget(session, wave.id)  # help owed to an earlier, unsent response is not this one's
     first = next_page(definition, None, {})
     return redirect(url_for(".page", survey_key=survey.key, page_key=first.key))
 
@@ -121,6 +130,10 @@ def page(survey_key: str, page_key: str):
         result = validate_answers(definition, raw_answers(form, questions),
                                   only=[q.key for q in questions], earlier=answers)
         errors = dict(result.errors)
+        # what was given on this page, checked before anything else, so the next page
+        # (or the thank-you page) can offer help whatever happens below
+        note_page(session, wave.id, survey.key,
+                  concern_on_page(definition, questions, result.answers))
         if request.form.get("action") == "save" and definition.settings.allow_resume:
             save_page(definition, draft, page_key, result.answers, [q.key for q in questions],
                       today())
@@ -143,7 +156,8 @@ def page(survey_key: str, page_key: str):
         errors=errors, position=position, total=total, language=language,
         back_url=_back_url(survey.key, draft, page_key),
         is_last=next_page(definition, page_key, answers) is None,
-        shows_notice=_first_free_text_page(definition) == page_key)
+        shows_notice=_first_free_text_page(definition) == page_key,
+        help_now=help_offer(definition) if help_on_page(session, wave.id) else None)
 
 
 def _carry_on(survey_key: str, definition: Survey, draft: Draft):
@@ -224,8 +238,11 @@ def saved(survey_key: str):
     code = session.pop("resume_code", None)
     if code is None:
         return redirect(url_for(".landing", survey_key=survey.key))
+    definition = wave.definition()
     return render_template("respond/saved.html", survey=survey, wave=wave, code=code,
-                           definition=wave.definition())
+                           definition=definition,
+                           help_now=help_offer(definition)
+                           if help_on_page(session, wave.id) else None)
 
 
 @bp.route("/<survey_key>/resume", methods=["GET", "POST"])
@@ -253,4 +270,6 @@ def thanks(survey_key: str):
         survey, definition = latest_definition(survey_key)
     except NotFound:
         abort(404)
-    return render_template("respond/thanks.html", survey=survey, definition=definition)
+    return render_template("respond/thanks.html", survey=survey, definition=definition,
+                           help_now=help_offer(definition)
+                           if help_on_thanks(session, survey.key) else None)

@@ -4,6 +4,7 @@ invitation codes. Every form is sent with its CSRF token, as a browser would."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 
 import pytest
@@ -408,3 +409,27 @@ def test_too_many_codes_are_refused(lead, client):
     url = "/admin/surveys/staff-annual/waves/staff-2026/invitations"
     response = send(client, url, {"count": "5001"})
     assert response.status_code == 400 and "between 1 and 5,000" in response.text
+
+
+def test_a_question_can_say_which_answers_raise_a_concern(lead, client):
+    new_from_template(client)
+    url = "/admin/surveys/foster-carers-2026/sections/about_you/questions/new"
+    response = send(client, url, {**QUESTION, "key": "feel_heard", "concern": "never"})
+    assert response.status_code == 302
+    question = get_survey("foster-carers-2026").latest_version.parsed().question("feel_heard")
+    assert question.concern == ("never",)
+    edit = client.get("/admin/surveys/foster-carers-2026/questions/feel_heard").text
+    assert 'name="concern"' in edit and 'value="never"' in edit
+
+
+@pytest.mark.parametrize("concern, message", [
+    ("Never!", "is not an answer value"),            # not a value at all (the form's parser)
+    ("sometimes", "is not an answer to this question"),  # not one of its choices (loader)
+])
+def test_a_bad_concern_is_refused_next_to_its_field(lead, client, concern, message):
+    new_from_template(client)
+    url = "/admin/surveys/foster-carers-2026/sections/about_you/questions/new"
+    response = send(client, url, {**QUESTION, "key": "feel_heard", "concern": concern})
+    assert response.status_code == 400
+    error = re.search(r'id="concern-error"[^>]*>(.*?)</p>', response.text, re.S)
+    assert error and message in re.sub(r"<[^>]+>", "", error.group(1))
