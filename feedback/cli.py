@@ -538,6 +538,14 @@ def serve(ctx: click.Context, host: str, port: int, production: bool, workers: i
 def _serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
+    from feedback.services.screening import screen_status
+
+    status = screen_status()  # built before the first answer arrives, not during it
+    if status.degraded:
+        click.secho(f"WARNING: the safeguarding screen runs on {status.describe()}",
+                    fg="red", bold=True, err=True)
+    else:
+        click.echo(f"Safeguarding screen: {status.describe()}")
     click.echo(f"Chorus is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 

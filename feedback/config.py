@@ -48,6 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OUT_OF_HOURS_PHONE", "01632 960000",
             "Phone number of the local out-of-hours social care team, shown on every "
             "respondent page."),
+    Setting("EXIT_URL", "https://www.bbc.co.uk/weather",
+            "Where the \"Exit this page\" button on every respondent page leads, after Chorus "
+            "has forgotten which survey answers the browser was linked to. Choose an everyday "
+            "site that gives nothing away, as a full http:// or https:// address; nothing "
+            "from the survey is added to it. See docs/safeguarding.md."),
     Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
     Setting("SAFEGUARDING_EMAILS", "",
             "Who is emailed the moment a free-text answer is flagged (comma-separated). "
@@ -66,6 +71,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SAFEGUARDING_PHRASE_FILES", "",
             "The service's own phrase files for the safeguarding screen, added to the "
             "shipped ones (paths separated by commas). See docs/safeguarding.md."),
+    Setting("SAFEGUARDING_EXAMPLE_FILES", "",
+            "The service's own example files for the safeguarding screen's meaning layer, "
+            "added to the shipped example bank (paths separated by commas). See "
+            "docs/safeguarding.md."),
+    Setting("SAFEGUARDING_MEANING", True,
+            "Screen answers by meaning (the sentence model) as well as by the phrase lists. "
+            "Turning it off leaves the phrase lists alone; the workspace and /healthz then "
+            "say the screen is degraded.", _bool),
+    Setting("SAFEGUARDING_MEANING_RECALL", 0.9,
+            "How much of its example bank the meaning layer must catch (0.5 to 0.99), which "
+            "sets how readily it flags: 0.9 flagged about 6 to 9 ordinary answers in 100 on "
+            "the test sets, 0.95 about 15, 0.85 about 4 to 5. See docs/safeguarding.md, "
+            "\"Figures\".", float),
+    Setting("SAFEGUARDING_VECTORS_FILE", "",
+            "Where the sentence vectors of the safeguarding screen's example bank are kept "
+            "between starts (embedding the bank takes a minute or two on two cores; with the "
+            "file, a start takes seconds). Default: cache/screen-vectors.npz in the instance "
+            "folder."),
     Setting("SAFEGUARDING_TARGET_DAYS", 1,
             "Days within which the safeguarding lead decides a new item in the queue: an item "
             "raised on a Monday and still undecided at the end of Tuesday is overdue (with the "

@@ -67,14 +67,30 @@ class ChorusServer(BaseApplication):  # type: ignore[misc]
         return self.factory()
 
 
+def _one_thread_per_worker(server: Any, worker: Any) -> None:
+    """gunicorn's post_fork hook: PyTorch on one thread in each worker.
+
+    A worker forked after the sentence model was loaded hangs on its first
+    embedding while it uses the thread pool it inherited; and several workers on
+    a small machine should not each start a pool of their own anyway.
+    """
+    from analysis.embeddings import use_threads
+
+    use_threads(1)
+
+
 def serve_production(factory: Callable[[], Flask], options: Mapping[str, Any]) -> None:
     """Run gunicorn in the foreground until SIGTERM or SIGINT."""
     # Built once here, before the fork: every worker (and every replacement of a
-    # crashed one) inherits the safeguarding screen and the app's modules instead of
-    # spending CPU on them at its first request. Not the analysis stack (scikit-learn,
-    # SciPy, matplotlib): a worker loads it when it first draws a chart or fits themes.
-    from analysis.safeguarding import default_screener
+    # crashed one) inherits the safeguarding screen, with the sentence model and its
+    # fitted meaning layer, and the app's modules, instead of spending CPU and memory
+    # on them at its first request. Not the rest of the analysis stack (matplotlib):
+    # a worker loads it when it first draws a chart or fits themes.
     from feedback import admin  # noqa: F401
+    from feedback.services.screening import screen_status
 
-    default_screener()
-    ChorusServer(factory, options).run()
+    app = factory()
+    with app.app_context():
+        status = screen_status()
+        app.logger.info("safeguarding screen: %s", status.describe())
+    ChorusServer(factory, {**options, "post_fork": _one_thread_per_worker}).run()

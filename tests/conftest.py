@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -19,6 +20,10 @@ from feedback import create_app, database
 from feedback.extensions import db
 
 POSTGRES_URL = os.environ.get("CHORUS_TEST_DATABASE_URL", "")
+#: The safeguarding screen's example-bank vectors, shared by every test app and run:
+#: embedding the bank takes a minute or two; reading this file, a second.
+SCREEN_VECTORS = Path(__file__).resolve().parents[1] / ".pytest_cache" / "chorus" / \
+    "screen-vectors.npz"
 
 
 def _worker() -> str:
@@ -63,7 +68,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def make_app(database_url: str, instance_path, **overrides):
     # Tests post many times from 127.0.0.1; tests of the limits turn them back on.
     settings = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                "RATELIMIT_ENABLED": False}
+                "RATELIMIT_ENABLED": False, "SAFEGUARDING_VECTORS_FILE": str(SCREEN_VECTORS)}
     settings.update(overrides)
     return create_app(settings, instance_path=instance_path)
 

@@ -57,6 +57,15 @@ class LiveServer:
         self.url = url
 
 
+def warm_up(app) -> None:
+    """Build the safeguarding screen (the sentence model and its meaning layer) before
+    serving, as ``chorus serve`` does, so no test's first answer waits for it."""
+    from feedback.services.screening import screen_status
+
+    with app.app_context():
+        screen_status()
+
+
 def serve_in_thread(app, name: str) -> Iterator[LiveServer]:
     """Serve ``app`` with werkzeug from a thread until the generator is closed."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
@@ -79,6 +88,7 @@ def live_server(database_url: str, tmp_path_factory) -> Iterator[LiveServer]:
     # request for the stylesheet on every page.
     app = make_app(database_url, tmp_path_factory.mktemp("browser-instance"),
                    SEND_FILE_MAX_AGE_DEFAULT=3600)
+    warm_up(app)
     yield from serve_in_thread(app, "chorus-live")
 
 
@@ -152,7 +162,10 @@ def new_context(browser, server: LiveServer, viewport="phone", **options):
     size, scale = VIEWPORTS[viewport] if isinstance(viewport, str) else viewport
     context = browser.new_context(base_url=server.url, viewport=size,
                                   device_scale_factor=scale, locale="en-GB", **options)
-    context.set_default_timeout(10_000)
+    # Generous, so that CI passes on a loaded machine: a wait ends as soon as what it
+    # waits for happens, so these only matter when something is really slow or wrong.
+    context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(30_000)
     return context
 
 
@@ -234,6 +247,7 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
         create_demo_actions(today())
         db.session.commit()
         db.session.remove()
+    warm_up(app)
     yield from serve_in_thread(app, "chorus-demo")
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.pool import QueuePool
 
 from feedback import _engine_options, serving
 from feedback.extensions import db
-from tests.conftest import make_app
+from tests.conftest import SCREEN_VECTORS, make_app
 
 CHORUS = Path(sys.executable).with_name("chorus")
 
@@ -45,16 +45,20 @@ def wait_for(url: str, deadline: float) -> bytes:
 def test_production_server_answers_healthz_and_stops_cleanly_on_sigterm(database_url, tmp_path):
     port = free_port()
     env = {**os.environ, "CHORUS_DATABASE_URL": database_url,
-           "CHORUS_INSTANCE_PATH": str(tmp_path), "CHORUS_SECRET_KEY": "serve-test"}
+           "CHORUS_INSTANCE_PATH": str(tmp_path), "CHORUS_SECRET_KEY": "serve-test",
+           "CHORUS_SAFEGUARDING_VECTORS_FILE": str(SCREEN_VECTORS)}
     log = (tmp_path / "server.log").open("w+")
     server = subprocess.Popen([str(CHORUS), "serve", "--production", "--port", str(port),
                                "--workers", "2", "--graceful-timeout", "5"],
                               stdout=log, stderr=subprocess.STDOUT, env=env,
                               start_new_session=True)
     try:
+        # the master builds the safeguarding screen before it forks (the example bank's
+        # vectors are shared by the test run; the first build embeds them, a minute or two)
         body = wait_for(f"http://127.0.0.1:{port}/healthz?private=query-text",
-                        time.monotonic() + 60)
-        assert b'"database":"ok"' in body
+                        time.monotonic() + 240)
+        assert b'"database":"ok"' in body and b'"status":"ok"' in body
+        assert b'"safeguarding_screen":"phrase lists and meaning"' in body
         wait_for(f"http://127.0.0.1:{port}/help", time.monotonic() + 10)
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
