@@ -1,4 +1,6 @@
-"""The safeguarding queue: flagged answers in full, for the safeguarding lead only."""
+"""The safeguarding queue: one item per response that may show someone is at risk, the
+whole response in full, for the safeguarding lead only. The "To read" pages are in
+:mod:`feedback.admin.safeguarding_reading`."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from feedback.admin import bp, nav_item
 from feedback.auth.roles import Permission, requires
 from feedback.extensions import db
 from feedback.models import FlagStatus
-from feedback.services import NotFound, ServiceError, audit
+from feedback.services import NotFound
 from feedback.services import safeguarding as service
+from feedback.services.clock import today
+from feedback.services.screening import screen_status
 
 STATUS_HINTS = {
     FlagStatus.NEW: "Not looked at yet.",
@@ -21,6 +25,9 @@ STATUS_HINTS = {
     FlagStatus.REFERRED: "Passed to the front door, the police or another service.",
     FlagStatus.NO_FURTHER_ACTION: "Not a safeguarding concern.",
 }
+#: what the queue can be narrowed to: value -> label
+FILTERS = {service.OVERDUE: "Overdue only",
+           **{s.value: f"{s.label} only" for s in FlagStatus}}
 
 
 class DecisionForm(FlaskForm):
@@ -35,35 +42,38 @@ class DecisionForm(FlaskForm):
 @bp.get("/safeguarding")
 @requires(Permission.SAFEGUARDING)
 def safeguarding():
+    """The queue: overdue items first, then new ones, then the rest, newest first."""
     status = request.args.get("status", "")
-    if status and status not in {s.value for s in FlagStatus}:
+    if status not in FILTERS:
         status = ""
-    items = service.queue(status or None)
-    audit.record("safeguarding.list", status or "all", count=len(items))
+    rows = service.queue(today(), status or None)
     db.session.commit()
-    return render_template("admin/safeguarding/queue.html", items=items, status=status,
-                           statuses=list(FlagStatus), new=service.count_new())
+    return render_template("admin/safeguarding/queue.html", rows=rows, status=status,
+                           filters=FILTERS)
 
 
-@bp.route("/safeguarding/<int:flag_id>", methods=["GET", "POST"])
+@bp.route("/safeguarding/<int:item_id>", methods=["GET", "POST"])
 @requires(Permission.SAFEGUARDING)
-def safeguarding_item(flag_id: int):
+def safeguarding_item(item_id: int):
+    """One item: the whole response, why it was raised, and the decision on it."""
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            service.set_status(flag_id, form.status.data or "", form.note.data or "",
-                               current_user)
+            service.set_status(item_id, form.status.data or "", form.note.data or "",
+                               current_user, today())
         except NotFound:
             abort(404)
-        except ServiceError as e:
-            form.note.errors = [str(e)]
+        except service.SafeguardingError as e:
+            getattr(form, e.field).errors = [str(e)]
         else:
+            db.session.commit()
             flash("Decision recorded.", "success")
             return redirect(url_for("admin.safeguarding"))
     try:
-        detail = service.flag_detail(flag_id)
+        detail = service.item_detail(item_id, current_user, today())
     except NotFound:
         abort(404)
+    db.session.commit()  # the view is audited, and the response's words are now read
     return render_template("admin/safeguarding/item.html", detail=detail, form=form,
                            hints=STATUS_HINTS), (400 if form.errors else 200)
 
@@ -74,4 +84,10 @@ nav_item(55, "admin.safeguarding", "Safeguarding", Permission.SAFEGUARDING,
 
 @bp.app_context_processor
 def safeguarding_helpers():
-    return {"safeguarding_waiting": service.count_new}
+    return {"safeguarding_waiting": service.count_new,
+            "safeguarding_counts": lambda: service.counts(today()),
+            "screen_status": screen_status}
+
+
+# The "To read" pages register their views when imported.
+from feedback.admin import safeguarding_reading  # noqa: E402,F401

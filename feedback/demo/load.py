@@ -52,8 +52,8 @@ def load_demo(data: DemoData, seed: int) -> dict[str, int]:
     if answer_rows:
         db.session.execute(insert(Answer), answer_rows)
     # Screened as if submitted, so the safeguarding queue has its items too.
-    flagged = screen_unscreened()
+    raised = screen_unscreened()
     db.session.commit()
     return {"surveys": len(data.surveys), "waves": len(waves), "responses": len(ids),
-            "answers": len(answer_rows), "safeguarding flags": flagged}
+            "answers": len(answer_rows), "safeguarding items": raised}
 

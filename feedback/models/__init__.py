@@ -3,7 +3,12 @@
 from feedback.models.access import Draft, InvitationCode
 from feedback.models.action import Action, ActionLink, RagStatus
 from feedback.models.response import Answer, Response
-from feedback.models.safeguarding import FlagStatus, SafeguardingFlag, SafeguardingNote
+from feedback.models.safeguarding import (
+    FlagStatus,
+    SafeguardingFlag,
+    SafeguardingItem,
+    SafeguardingNote,
+)
 from feedback.models.survey import Survey, SurveyVersion, Wave, WaveState
 from feedback.models.theme import CommentTheme, Embedding, Theme, ThemeRun
 from feedback.models.user import AuditEvent, Role, User
@@ -11,6 +16,6 @@ from feedback.models.user import AuditEvent, Role, User
 __all__ = [
     "Action", "ActionLink", "Answer", "AuditEvent", "CommentTheme", "Draft", "Embedding",
     "FlagStatus", "InvitationCode", "RagStatus", "Response", "Role", "SafeguardingFlag",
-    "SafeguardingNote", "Survey", "SurveyVersion", "Theme", "ThemeRun", "User", "Wave",
-    "WaveState",
+    "SafeguardingItem", "SafeguardingNote", "Survey", "SurveyVersion", "Theme", "ThemeRun",
+    "User", "Wave", "WaveState",
 ]

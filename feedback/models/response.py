@@ -17,6 +17,7 @@ from feedback.extensions import db
 
 if TYPE_CHECKING:
     from feedback.models.survey import SurveyVersion, Wave
+    from feedback.models.user import User
 
 
 class Response(db.Model):
@@ -49,5 +50,10 @@ class Answer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     #: set when the retention rule or an erasure request removed ``text``
     text_deleted_on: Mapped[dt.date | None]
+    #: the day a person (the safeguarding lead) first read the words, and who: every
+    #: child's words are read by a person, because no screen catches everything
+    read_on: Mapped[dt.date | None]
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     response: Mapped[Response] = relationship(back_populates="answers")
+    read_by: Mapped[User | None] = relationship()

@@ -13,8 +13,8 @@ from feedback.extensions import db
 from feedback.models import Answer, Draft, Response, Wave, WaveState
 from feedback.services import Conflict
 from feedback.services.access import use_invitation
-from feedback.services.safeguarding import screen_answers
-from surveys import AnswerValue, get_type
+from feedback.services.safeguarding import raise_concerns
+from surveys import AnswerValue, concern_answers, get_type
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,10 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
     if others:
         db.session.execute(insert(Answer), [{"response_id": response.id, **row}
                                             for row in others])
-    # Screened in the same transaction: an acknowledged answer always has its flag.
-    flags = screen_answers(response.answers, today)
+        if concern_answers(definition, answers):
+            db.session.expire(response, ["answers"])  # the worrying choices are screened too
+    # Screened in the same transaction: an acknowledged answer always has its item.
+    item = raise_concerns(response, today)
     if draft is not None:
         if draft.invitation_hash and not use_invitation(wave, draft.invitation_hash, today):
             db.session.rollback()
@@ -80,7 +82,7 @@ def store_response(wave: Wave, answers: Mapping[str, AnswerValue], idempotency_k
             raise
         return winner, False
     db.session.expire(response, ["answers"])  # read them all back when asked
-    if flags:
+    if item is not None:
         notify_safeguarding_lead()
     return response, True
 

@@ -3,7 +3,7 @@
 Retention: each survey's ``retention_days`` (its settings) says how long the
 words of free-text answers are kept. After that the text is deleted and
 ``text_deleted_on`` set; the answer row stays, with its theme, so theme counts
-and trends survive. An answer whose safeguarding flag is still new is held
+and trends survive. An answer that raised a safeguarding item still new is held
 until the safeguarding lead has decided on it.
 
 Erasure: in a survey in identified mode, a person can ask for their answers to
@@ -20,7 +20,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from feedback.extensions import db
-from feedback.models import Answer, FlagStatus, Response, SafeguardingFlag, Survey, ThemeRun
+from feedback.models import (
+    Answer,
+    FlagStatus,
+    Response,
+    SafeguardingFlag,
+    SafeguardingItem,
+    Survey,
+    ThemeRun,
+)
 from feedback.services import NotFound, ServiceError, audit
 from feedback.services.themes import recount
 from surveys import Mode, get_type
@@ -40,8 +48,8 @@ def apply_retention(today: dt.date) -> RetentionResult:
     """Delete the words of free-text answers past their survey's retention period."""
     deleted: Counter[str] = Counter()
     held = 0
-    waiting = select(SafeguardingFlag.answer_id).where(
-        SafeguardingFlag.status == FlagStatus.NEW.value)
+    waiting = select(SafeguardingFlag.answer_id).join(SafeguardingFlag.item).where(
+        SafeguardingItem.status == FlagStatus.NEW.value)
     for survey in db.session.scalars(select(Survey).order_by(Survey.key)):
         for version in survey.versions:
             days = version.parsed().settings.retention_days

@@ -37,7 +37,7 @@ from feedback.models import (
     CommentTheme,
     Response,
     Role,
-    SafeguardingFlag,
+    SafeguardingItem,
 )
 from feedback.services import survey_editor, theme_edits
 from feedback.services.clock import today
@@ -232,7 +232,7 @@ def _fill(app: Flask) -> tuple[int, dict[str, object]]:
         "user_id": viewer.id, "survey_key": THEMED[0], "wave_key": f"{THEMED[0]}-2026",
         "question_key": THEMED[1], "number": theme.number, "run_id": run.id,
         "action_id": db.session.scalar(select(func.min(Action.id))),
-        "flag_id": db.session.scalar(select(func.min(SafeguardingFlag.id))),
+        "item_id": db.session.scalar(select(func.min(SafeguardingItem.id))),
         "section_key": definition.sections[0].key, "page_key": definition.sections[0].key,
         "index": 0, "fmt": "svg", "answer_id": answer_id,
         "response_id": db.session.scalar(select(func.min(Response.id))),

@@ -8,7 +8,15 @@ import pytest
 from sqlalchemy import func, select
 
 from feedback.extensions import db
-from feedback.models import Answer, AuditEvent, CommentTheme, Response, SafeguardingFlag, Theme
+from feedback.models import (
+    Answer,
+    AuditEvent,
+    CommentTheme,
+    Response,
+    SafeguardingFlag,
+    SafeguardingItem,
+    Theme,
+)
 from feedback.services import ServiceError
 from feedback.services.library import get_survey, store_definition
 from feedback.services.responses import store_response
@@ -91,7 +99,8 @@ def test_an_answer_awaiting_the_safeguarding_lead_is_held(app_ctx):
     load()
     answer = db.session.scalar(select(Answer).join(Response).where(
         Response.idempotency_key == "key-0", Answer.question_key == "comment"))
-    db.session.add(SafeguardingFlag(answer=answer, raised_on=OLD, reasons=[]))
+    db.session.add(SafeguardingItem(response=answer.response, raised_on=OLD, findings=[
+        SafeguardingFlag(answer=answer, reasons=[])]))
     db.session.commit()
     result = apply_retention(TODAY)
     assert result.deleted == {"views": 9} and result.held_for_safeguarding == 1

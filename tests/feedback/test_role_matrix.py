@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from feedback.auth.roles import ROLE_PERMISSIONS, required_permission
+from feedback.auth.roles import ROLE_PERMISSIONS, Permission, required_permission
 from feedback.models import Role
 from tests.feedback.workspace import make_user, sign_in
 
@@ -20,7 +20,7 @@ from tests.feedback.workspace import make_user, sign_in
 SAMPLE_ARGUMENTS = {
     "user_id": 1, "survey_key": "staff-annual", "wave_key": "staff-annual-2025",
     "question_key": "improve", "theme_number": 1, "number": 1, "run_id": 1, "action_id": 1,
-    "flag_id": 1, "audience": "staff", "key": "staff-annual", "page": 1, "fmt": "csv",
+    "item_id": 1, "audience": "staff", "key": "staff-annual", "page": 1, "fmt": "csv",
     "format": "csv", "chart": "agreement", "version": 1, "code": "x", "section_key": "about",
     "page_key": "about", "index": 0, "team": "north", "kind": "png", "job_id": "x",
     "answer_id": 1, "response_id": 1, "filename": "chorus.css", "version_number": 1, "position": 0,
@@ -97,3 +97,34 @@ def test_each_role_reaches_exactly_what_its_permissions_allow(matrix_app, role):
         if entered != should_enter or response.status_code >= 500:
             wrong.append((rule.rule, method_of(rule), response.status_code, should_enter))
     assert wrong == []
+
+
+#: the safeguarding queue, an item (the whole response), the answers to read and raising
+#: a concern: children's words in full, for the safeguarding lead (and administrators)
+SAFEGUARDING_ENDPOINTS = {"admin.safeguarding", "admin.safeguarding_item",
+                          "admin.safeguarding_to_read", "admin.safeguarding_raise"}
+
+
+def test_the_safeguarding_pages_are_for_the_safeguarding_lead_only(app):
+    endpoints = {rule.endpoint for rule in workspace_rules(app)}
+    assert endpoints >= SAFEGUARDING_ENDPOINTS
+    for endpoint in SAFEGUARDING_ENDPOINTS:
+        assert required_permission(app.view_functions[endpoint]) is Permission.SAFEGUARDING
+    assert {role for role, allowed in ROLE_PERMISSIONS.items()
+            if Permission.SAFEGUARDING in allowed} == {Role.SAFEGUARDING, Role.ADMIN}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_each_role_meets_the_safeguarding_pages_as_its_permissions_say(matrix_app, role):
+    """GET and POST to every safeguarding route: refused, or let in, and never a 500."""
+    client = matrix_app.test_client()
+    with matrix_app.app_context():
+        sign_in(client, make_user(role))
+    let_in = Permission.SAFEGUARDING in ROLE_PERMISSIONS[role]
+    for rule in workspace_rules(matrix_app):
+        if rule.endpoint not in SAFEGUARDING_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = client.open(build(matrix_app, rule), method=method)
+            assert response.status_code < 500, (rule.rule, method)
+            assert (response.status_code != 403) == let_in, (rule.rule, method)

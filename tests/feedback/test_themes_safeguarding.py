@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from analysis.text import prepare
 from feedback.extensions import db
-from feedback.models import Answer, CommentTheme, Role, SafeguardingFlag, User
+from feedback.models import Answer, CommentTheme, Role, SafeguardingFlag, SafeguardingItem, User
 from feedback.services import results
 from feedback.services import themes as theme_runs
 from feedback.services.library import get_survey
 from feedback.services.report import build_report
-from feedback.services.safeguarding import screen_answers
+from feedback.services.safeguarding import raise_concerns
 from tests.feedback.test_theme_edits import (
     QUESTION,
     SURVEY,
@@ -50,8 +50,8 @@ def comments() -> list[tuple[str, str]]:
 
 
 def flag(answer_id: int) -> None:
-    [raised] = screen_answers([db.session.get(Answer, answer_id)], TODAY)
-    assert raised.reasons
+    raised = raise_concerns(db.session.get(Answer, answer_id).response, TODAY)
+    assert [f.answer_id for f in raised.findings] == [answer_id]
     db.session.commit()
 
 
@@ -137,7 +137,7 @@ def test_a_flag_whatever_its_status_keeps_the_comment_out_of_quotes(client, app_
     survey = staff_survey()
     ids = add_comments(add_wave(2026), comments())
     flag(ids[0])
-    db.session.scalar(select(SafeguardingFlag)).status = "no_further_action"
+    db.session.scalar(select(SafeguardingItem)).status = "no_further_action"
     db.session.commit()
     run = theme_runs.refresh_question(survey, QUESTION).run
     assert prepare(DISCLOSURE) not in stored_quotes(run)

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from feedback.extensions import db
-from feedback.models import Role, SafeguardingFlag, User
+from feedback.models import Role, SafeguardingItem, User
 from feedback.services import results, theme_edits
 from feedback.services.clock import today
 from feedback.services.library import get_survey, store_definition
@@ -144,7 +144,7 @@ def hostile(database_url, tmp_path_factory) -> Iterator[Hostile]:
         run = refresh_question(get_survey(SURVEY_KEY), QUESTION, backend="tfidf", seed=0).run
         db.session.commit()
         number = next(t.number for t in theme_edits.active_themes(run) if not t.is_non_answer)
-        flag_id = db.session.scalar(select(SafeguardingFlag.id))
+        flag_id = db.session.scalar(select(SafeguardingItem.id))
         admin = make_user(Role.ADMIN, email="admin@example.org", name=ACCOUNT)
     space = Hostile(app, admin.id, 0, 0, flag_id, number)
     client = space.client()
