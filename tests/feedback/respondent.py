@@ -2,8 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
+
+import surveys
+from feedback.extensions import db
+from feedback.services.clock import today
+from feedback.services.library import load_library
+from feedback.services.waves import create_wave
+
+#: every survey of the shipped library
+LIBRARY = [s.key for s in surveys.load_library()]
+
+
+def open_waves_now(keys: list[str] | tuple[str, ...]) -> None:
+    """Open a wave of each survey named (``<key>-now``, from three days ago for ten days
+    from today) and commit. The surveys must be in the database already."""
+    day = today()
+    for key in keys:
+        create_wave(key, f"{key}-now", "Now", day - dt.timedelta(days=3),
+                    day + dt.timedelta(days=10))
+    db.session.commit()
+
+
+def open_every_library_survey() -> None:
+    """Load the survey library into the database and open a wave of each survey."""
+    load_library()
+    open_waves_now(LIBRARY)
 
 
 class FormReader(HTMLParser):

@@ -4,26 +4,27 @@ pages are never cached and their text boxes are never refilled by the browser.""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
 
-import surveys
 from feedback.config import ConfigError
 from feedback.extensions import db
 from feedback.models import Draft
 from feedback.respond.exit import is_exit_url
-from feedback.services.clock import today
-from feedback.services.library import load_library
-from feedback.services.waves import create_wave
 from tests.conftest import make_app
-from tests.feedback.respondent import complete, csrf_token, first_answers, start
+from tests.feedback.respondent import (
+    LIBRARY,
+    complete,
+    csrf_token,
+    first_answers,
+    open_every_library_survey,
+    start,
+)
 from tests.feedback.workspace import make_user, sign_in
 
-LIBRARY = [s.key for s in surveys.load_library()]
 DISCLOSURE = "my mums boyfriend hurts me when she is at work"
 YOUNG = "young-people-11-17"
 #: the young people's survey's first free-text question, a page of its own
@@ -35,12 +36,7 @@ def open_waves(app_ctx):
     """Every library survey with a wave open today; answers screened by the phrase lists
     only (the sentence model takes minutes to load, and these tests are about leaving)."""
     app_ctx.config["SAFEGUARDING_MEANING"] = False
-    load_library()
-    day = today()
-    for key in LIBRARY:
-        create_wave(key, f"{key}-now", "Now", day - dt.timedelta(days=3),
-                    day + dt.timedelta(days=10))
-    db.session.commit()
+    open_every_library_survey()
     return app_ctx
 
 

@@ -24,7 +24,7 @@ from feedback.services.help import (
 from feedback.services.library import load_library, store_definition
 from feedback.services.waves import create_wave
 from surveys import loads_survey
-from tests.feedback.respondent import first_answers, start
+from tests.feedback.respondent import first_answers, open_waves_now, start
 
 DISCLOSURE = "my step dad hits me when mum is out"
 ORDINARY = "Things are mostly fine."
@@ -58,11 +58,7 @@ def open_waves(app_ctx):
     """The library and the identified check-in survey, each with a wave open today."""
     load_library()
     store_definition(CHECK_IN, "check-in.yaml")
-    day = today()
-    for key in ("young-people-4-7", "young-people-8-11", "families-feedback", "check-in"):
-        create_wave(key, f"{key}-now", "Now", day - dt.timedelta(days=3),
-                    day + dt.timedelta(days=10))
-    db.session.commit()
+    open_waves_now(("young-people-4-7", "young-people-8-11", "families-feedback", "check-in"))
     return app_ctx
 
 

@@ -8,7 +8,6 @@ To cover a new form, add a :class:`FormTarget` to ``FORMS`` (and a page to ``PAG
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import urllib.parse
 from collections.abc import Callable
@@ -24,8 +23,8 @@ from feedback.extensions import db
 from feedback.models import Answer, Draft, InvitationCode, Response
 from feedback.services.clock import today
 from feedback.services.library import load_library, store_definition
-from feedback.services.waves import close_wave, create_wave
-from tests.feedback.respondent import csrf_token, first_answers, start
+from feedback.services.waves import close_wave
+from tests.feedback.respondent import csrf_token, first_answers, open_waves_now, start
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -142,11 +141,7 @@ HYPOTHESIS = settings(max_examples=25, deadline=None, derandomize=True,
 def open_surveys(app_ctx):
     load_library()
     store_definition(HOSTILE_SURVEY, "hostile.yaml")
-    day = today()
-    for key in ("young-people-8-11", "young-people-4-7", "staff-annual", "hostile-test"):
-        create_wave(key, f"{key}-now", "Now", day - dt.timedelta(days=3),
-                    day + dt.timedelta(days=10))
-    db.session.commit()
+    open_waves_now(("young-people-8-11", "young-people-4-7", "staff-annual", "hostile-test"))
     return app_ctx
 
 

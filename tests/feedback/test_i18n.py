@@ -21,7 +21,7 @@ from feedback.extensions import db
 from feedback.services.clock import today
 from feedback.services.library import load_library
 from feedback.services.waves import create_wave
-from tests.feedback.respondent import csrf_token, first_answers, start
+from tests.feedback.respondent import csrf_token, first_answers, open_waves_now, start
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "feedback" / "translations"
@@ -159,11 +159,7 @@ def test_the_catalogue_comparison_ignores_the_compilers_version_only(polish):
 def waves(app_ctx):
     """The families survey (offered in Polish) and the foster carers' (English only), open."""
     load_library()
-    day = today()
-    for key in ("families-feedback", "foster-carers"):
-        create_wave(key, f"{key}-now", "Now", day - dt.timedelta(days=3),
-                    day + dt.timedelta(days=10))
-    db.session.commit()
+    open_waves_now(("families-feedback", "foster-carers"))
     return app_ctx
 
 
@@ -236,12 +232,8 @@ def test_an_unknown_language_falls_back_to_english(waves, client):
 
 
 def test_an_english_only_survey_on_a_polish_page_is_marked_english_throughout(app_ctx, client):
-    import datetime as dt
 
-    from feedback.extensions import db
-    from feedback.services.clock import today
     from feedback.services.library import load_library
-    from feedback.services.waves import create_wave
     from tests.feedback.respondent import csrf_token, start
 
     load_library()

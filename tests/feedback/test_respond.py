@@ -6,32 +6,26 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, inspect, select
 
-import surveys
 from feedback.extensions import db
 from feedback.models import Answer, Draft, Response
 from feedback.services.clock import today
 from feedback.services.library import load_library
 from feedback.services.waves import create_wave
 from tests.feedback.respondent import (
+    LIBRARY,
     complete,
     csrf_token,
     first_answers,
+    open_every_library_survey,
     session_token,
     start,
 )
-
-LIBRARY = [s.key for s in surveys.load_library()]
 
 
 @pytest.fixture
 def open_waves(app_ctx):
     """Every library survey with a wave open today."""
-    load_library()
-    day = today()
-    for key in LIBRARY:
-        create_wave(key, f"{key}-now", "Now", day - dt.timedelta(days=3),
-                    day + dt.timedelta(days=10))
-    db.session.commit()
+    open_every_library_survey()
     return app_ctx
 
 

@@ -3,7 +3,6 @@ and rate limits on sending surveys and on signing in."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from pathlib import Path
@@ -12,20 +11,24 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-import surveys
 from feedback.extensions import db
 from feedback.models import Draft, Response
 from feedback.ratelimit import rate_limit
 from feedback.security import client_key
 from feedback.services.clock import today
-from feedback.services.library import load_library
-from feedback.services.waves import close_wave, create_wave
+from feedback.services.waves import close_wave
 from surveys import Audience
 from tests.conftest import FreshContextClient, make_app
-from tests.feedback.respondent import complete, csrf_token, first_answers, start
+from tests.feedback.respondent import (
+    LIBRARY,
+    complete,
+    csrf_token,
+    first_answers,
+    open_every_library_survey,
+    start,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-LIBRARY = [s.key for s in surveys.load_library()]
 LIMITS_ON = {"RATELIMIT_ENABLED": True, "SUBMISSION_RATE_LIMIT": "2 per minute",
              "LOGIN_RATE_LIMIT": "3 per minute"}
 
@@ -46,12 +49,7 @@ class RecordingClient(FreshContextClient):
 
 @pytest.fixture
 def open_waves(app_ctx):
-    load_library()
-    day = today()
-    for key in LIBRARY:
-        create_wave(key, f"{key}-now", "Now", day - dt.timedelta(days=3),
-                    day + dt.timedelta(days=10))
-    db.session.commit()
+    open_every_library_survey()
     return app_ctx
 
 
